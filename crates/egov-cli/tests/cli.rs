@@ -1,5 +1,7 @@
 //! The `egov` binary as a user runs it: output, JSON and exit codes.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 use std::process::{Command, Output};
 
 fn egov(args: &[&str]) -> Output {
