@@ -1,0 +1,1 @@
+//! egov-notify: work in progress.

@@ -1,0 +1,1 @@
+//! egov-pay: work in progress.
