@@ -228,7 +228,10 @@ pub(crate) fn check_as(input: &str, kind: Kind) -> Report {
             .parse::<MunicipalityId>()
             .and_then(|v| match v.municipality() {
                 Some(m) if m.status() == Status::Current => {
-                    let canton = m.canton().map(egov_core::Canton::abbreviation).unwrap_or_default();
+                    let canton = m
+                        .canton()
+                        .map(egov_core::Canton::abbreviation)
+                        .unwrap_or_default();
                     Ok(Report::valid(
                         input,
                         kind,

@@ -273,14 +273,14 @@ fn countries(shared: &Path) -> Result<String> {
     loop {
         match reader.read_event()? {
             Event::Start(e) => {
-                let name = String::from_utf8(e.local_name().as_ref().to_vec())?;
+                let name = e.local_name().as_ref().to_owned();
                 if name == "country" {
                     country.clear();
                 }
                 stack.push(name);
             }
             Event::Text(t) if in_country_field(&stack) => {
-                let value = t.decode()?.into_owned();
+                let value = t.into_inner().into_owned();
                 country
                     .entry(stack[stack.len() - 1].clone())
                     .or_default()
@@ -292,7 +292,7 @@ fn countries(shared: &Path) -> Result<String> {
                     field.push(ch);
                     continue;
                 }
-                let name = r.decode()?;
+                let name = r.into_inner();
                 field.push_str(match name.as_ref() {
                     "amp" => "&",
                     "lt" => "<",

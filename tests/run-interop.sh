@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The interop suite: Basisdienste crates against the shared reference data and real third-party
+# peers. Installs the peers by package name, then runs the `egov-interop` tests (all marked
+# #[ignore] so that a plain `cargo test --workspace` stays offline) with --ignored.
+#
+#   tests/run-interop.sh            # install what is missing, run everything
+#   EGOV_SHARED_DIR=/path/to/shared tests/run-interop.sh
+#
+# Peers so far:
+#   python-stdnum (PyPI)  check digits of AHV numbers, UIDs, IBANs, QR and creditor references
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export EGOV_SHARED_DIR="${EGOV_SHARED_DIR:-$ROOT/../shared}"
+if [[ ! -f "$EGOV_SHARED_DIR/README.md" ]]; then
+    echo "interop: shared reference data not found at $EGOV_SHARED_DIR (set EGOV_SHARED_DIR)" >&2
+    exit 2
+fi
+export EGOV_SHARED_DIR="$(cd "$EGOV_SHARED_DIR" && pwd)"
+
+PEERS="$ROOT/tests/.peers"
+mkdir -p "$PEERS"
+
+step() { printf '\n== interop: %s\n' "$*"; }
+
+# --- Python peers, in a virtual environment of their own --------------------------------------
+step "Python peers"
+if [[ ! -x "$PEERS/venv/bin/python" ]]; then
+    python3 -m venv "$PEERS/venv"
+fi
+"$PEERS/venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$ROOT/tests/peers/requirements.txt"
+export EGOV_PYTHON="$PEERS/venv/bin/python"
+"$EGOV_PYTHON" -c 'import stdnum; print("python-stdnum", stdnum.__version__)'
+
+# --- Generated tables must match the shared data -----------------------------------------------
+step "generated reference tables against ../shared"
+cargo run --quiet -p egov-core-codegen -- --check
+
+# --- The suite ------------------------------------------------------------------------------------
+step "cargo test -p egov-interop -- --ignored"
+cargo test -p egov-interop -- --ignored
