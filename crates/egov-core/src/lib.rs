@@ -27,3 +27,8 @@ pub use postal::{Locality, PostalCode};
 pub use reference::{CreditorReference, QrReference};
 pub use sedex::SedexId;
 pub use uid::{Uid, UidCategory, UidSuffix};
+
+/// The examples of the egov-core guide (`docs/core.md`), run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/core.md")]
+pub struct GuideExamples;
