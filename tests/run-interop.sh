@@ -7,7 +7,8 @@
 #   EGOV_SHARED_DIR=/path/to/shared tests/run-interop.sh
 #
 # Peers so far:
-#   python-stdnum (PyPI)  check digits of AHV numbers, UIDs, IBANs, QR and creditor references
+#   python-stdnum (PyPI)        check digits of AHV numbers, UIDs, IBANs, QR and creditor references
+#   xmllint (Debian libxml2-utils)  XSD validation of what we write (pain.001, later eCH)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,6 +23,18 @@ PEERS="$ROOT/tests/.peers"
 mkdir -p "$PEERS"
 
 step() { printf '\n== interop: %s\n' "$*"; }
+
+# --- Debian peers ---------------------------------------------------------------------------------
+step "Debian peers"
+need_apt=()
+command -v xmllint >/dev/null 2>&1 || need_apt+=(libxml2-utils)
+if ((${#need_apt[@]})); then
+    SUDO=""
+    [[ $(id -u) -eq 0 ]] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}"
+fi
+xmllint --version 2>&1 | head -1
 
 # --- Python peers, in a virtual environment of their own --------------------------------------
 step "Python peers"

@@ -8,6 +8,7 @@
 
 mod check;
 mod lookup;
+mod pay;
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -42,6 +43,15 @@ enum Command {
     /// Look up the localities of a postal code (or a locality by name).
     #[command(after_help = "Examples: egov postcode 3600; egov postcode 8914-02; egov postcode Aeugstertal")]
     Postcode(lookup::PostcodeArgs),
+    /// Swiss QR-bill payloads: validate, decode to JSON, create QR and creditor references.
+    #[command(subcommand)]
+    Qrbill(pay::QrbillCommand),
+    /// ISO 20022 camt.053/camt.054 bank files: list credits, reconcile with open invoices.
+    #[command(subcommand)]
+    Camt(pay::CamtCommand),
+    /// ISO 20022 pain.001 credit transfers (refunds, payouts).
+    #[command(subcommand)]
+    Pain(pay::PainCommand),
 }
 
 /// What a subcommand produced: the exit code it asks for.
@@ -60,6 +70,9 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(args, cli.json, &mut out),
         Command::Municipality(args) => lookup::municipality(args, cli.json, &mut out),
         Command::Postcode(args) => lookup::postcode(args, cli.json, &mut out),
+        Command::Qrbill(cmd) => pay::qrbill(cmd, cli.json, &mut out),
+        Command::Camt(cmd) => pay::camt(cmd, cli.json, &mut out),
+        Command::Pain(cmd) => pay::pain(cmd, cli.json, &mut out),
     };
     let _ = out.flush();
     match result {

@@ -6,7 +6,10 @@ pub use chrono;
 /// Re-exported: amounts convert to and Swico rates are `rust_decimal::Decimal`.
 pub use rust_decimal;
 
+pub mod camt;
+pub mod pain;
 pub mod qrbill;
+pub mod reconcile;
 pub mod swico;
 
 pub use qrbill::{

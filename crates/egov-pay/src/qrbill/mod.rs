@@ -39,6 +39,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 pub use payload::{DecodeError, Decoded, EncodeError, Separator};
+pub(crate) use validate::is_allowed_char;
 pub use validate::{ErrorKind, Field, ValidationError, ValidationWarning, WarningKind};
 
 /// The texts IG §4.4 prescribes for a notification bill ("DO NOT USE FOR PAYMENT", amount 0.00),
