@@ -48,6 +48,7 @@ export EGOV_PYTHON="$PEERS/venv/bin/python"
 # --- Generated tables must match the shared data -----------------------------------------------
 step "generated reference tables against ../shared"
 cargo run --quiet -p egov-core-codegen -- --check
+cargo run --quiet -p egov-ech-codegen -- --check
 
 # --- The suite ------------------------------------------------------------------------------------
 step "cargo test -p egov-interop -- --ignored"
