@@ -1,6 +1,8 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+pub mod read;
+pub mod write;
 pub mod xs;
 
 mod generated;

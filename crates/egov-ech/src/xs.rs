@@ -655,6 +655,15 @@ macro_rules! __restricted {
             }
         }
 
+        impl $crate::write::XmlText for $name {
+            fn parse_text(text: &str) -> ::core::result::Result<Self, $crate::xs::FacetError> {
+                text.parse()
+            }
+            fn to_text(&self) -> ::std::borrow::Cow<'_, str> {
+                $crate::xs::Lexical::to_lexical(&self.0)
+            }
+        }
+
         impl ::core::fmt::Display for $name {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.write_str(&$crate::xs::Lexical::to_lexical(&self.0))
@@ -716,6 +725,15 @@ macro_rules! __enumeration {
         impl ::core::fmt::Display for $name {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        impl $crate::write::XmlText for $name {
+            fn parse_text(text: &str) -> ::core::result::Result<Self, $crate::xs::FacetError> {
+                text.parse()
+            }
+            fn to_text(&self) -> ::std::borrow::Cow<'_, str> {
+                ::std::borrow::Cow::Borrowed(self.as_str())
             }
         }
 

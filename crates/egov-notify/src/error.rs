@@ -123,6 +123,24 @@ pub enum Error {
         recipient: Channel,
     },
 
+    /// Something only an e-mail can have was given to an SMS.
+    #[error("{what} can only be given to an e-mail")]
+    EmailOnly {
+        /// What it was.
+        what: &'static str,
+    },
+
+    /// An attachment's name, type or content is not acceptable.
+    #[error("attachment: {reason}")]
+    InvalidAttachment {
+        /// What is wrong.
+        reason: &'static str,
+    },
+
+    /// A message id is not 32 lower-case hex digits.
+    #[error("message id: not 32 lower-case hex digits")]
+    InvalidMessageId,
+
     /// A message reference (the caller's correlation id) is too long.
     #[error("reference: longer than {max} characters")]
     ReferenceTooLong {

@@ -645,6 +645,13 @@ impl<'a> Builder<'a> {
             }
             Particle::Choice(items, occurs) => {
                 let card = combine(outer, Card::of(*occurs));
+                // A choice with an optional alternative may match nothing: the field is optional
+                // and that alternative, when present, is there once.
+                let card = if card == Card::One && items.iter().any(is_optional) {
+                    Card::Optional
+                } else {
+                    card
+                };
                 *counter += 1;
                 let name = self.fresh(&format!(
                     "{owner}Choice{}",
@@ -661,8 +668,12 @@ impl<'a> Builder<'a> {
                         Particle::Element(e) => {
                             self.particle_fields(&name, i, Card::One, &mut vf, counter)?;
                             let mut f = vf.remove(0);
-                            // An optional or repeated element inside a choice keeps its cardinality.
-                            f.card = Card::of(e.occurs);
+                            // A repeated element inside a choice keeps its cardinality; an optional
+                            // one made the whole choice optional above.
+                            f.card = match Card::of(e.occurs) {
+                                Card::Optional => Card::One,
+                                c => c,
+                            };
                             variants.push(Variant {
                                 rust: pascal(&e.name.name),
                                 field: f,

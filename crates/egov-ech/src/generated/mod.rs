@@ -2,245 +2,245 @@
 
 #[cfg(feature = "abx_voting")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod abx_voting;
 #[cfg(feature = "ech0006")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0006;
 #[cfg(feature = "ech0007")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0007;
 #[cfg(feature = "ech0007f")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0007f;
 #[cfg(feature = "ech0008")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0008;
 #[cfg(feature = "ech0008f")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0008f;
 #[cfg(feature = "ech0010")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0010;
 #[cfg(feature = "ech0010f")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0010f;
 #[cfg(feature = "ech0011")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0011;
 #[cfg(feature = "ech0011f")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0011f;
 #[cfg(feature = "ech0020")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0020;
 #[cfg(feature = "ech0021")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0021;
 #[cfg(feature = "ech0021f")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0021f;
 #[cfg(feature = "ech0039")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0039;
 #[cfg(feature = "ech0044")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0044;
 #[cfg(feature = "ech0044f")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0044f;
 #[cfg(feature = "ech0045")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0045;
 #[cfg(feature = "ech0046")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0046;
 #[cfg(feature = "ech0058")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0058;
 #[cfg(feature = "ech0071")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0071;
 #[cfg(feature = "ech0072")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0072;
 #[cfg(feature = "ech0078")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0078;
 #[cfg(feature = "ech0084")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0084;
 #[cfg(feature = "ech0090")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0090;
 #[cfg(feature = "ech0093")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0093;
 #[cfg(feature = "ech0097")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0097;
 #[cfg(feature = "ech0097f")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0097f;
 #[cfg(feature = "ech0098")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0098;
 #[cfg(feature = "ech0101")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0101;
 #[cfg(feature = "ech0102")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0102;
 #[cfg(feature = "ech0108")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0108;
 #[cfg(feature = "ech0110")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0110;
 #[cfg(feature = "ech0112")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0112;
 #[cfg(feature = "ech0116")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0116;
 #[cfg(feature = "ech0129")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0129;
 #[cfg(feature = "ech0130")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0130;
 #[cfg(feature = "ech0131")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0131;
 #[cfg(feature = "ech0132")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0132;
 #[cfg(feature = "ech0133")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0133;
 #[cfg(feature = "ech0135")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0135;
 #[cfg(feature = "ech0137")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0137;
 #[cfg(feature = "ech0147_t0")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0147_t0;
 #[cfg(feature = "ech0147_t1")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0147_t1;
 #[cfg(feature = "ech0147_t2")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0147_t2;
 #[cfg(feature = "ech0148")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0148;
 #[cfg(feature = "ech0155")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0155;
 #[cfg(feature = "ech0157")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0157;
 #[cfg(feature = "ech0159")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0159;
 #[cfg(feature = "ech0173")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0173;
 #[cfg(feature = "ech0196")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0196;
 #[cfg(feature = "ech0201")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0201;
 #[cfg(feature = "ech0211")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0211;
 #[cfg(feature = "ech0212")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0212;
 #[cfg(feature = "ech0213")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0213;
 #[cfg(feature = "ech0213_commons")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0213_commons;
 #[cfg(feature = "ech0214")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0214;
 #[cfg(feature = "ech0215")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0215;
 #[cfg(feature = "ech0222")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0222;
 #[cfg(feature = "ech0223")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0223;
 #[cfg(feature = "ech0228")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0228;
 #[cfg(feature = "ech0252")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0252;

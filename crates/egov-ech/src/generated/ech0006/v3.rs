@@ -366,3 +366,108 @@ pub struct PermitRoot {
     pub residence_permit_to_be_registered_type: Option<ResidencePermitToBeRegistered>,
 }
 
+impl PermitRoot {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0006/3", "residencePermitCategory") | ("http://www.ech.ch/xmlns/eCH-0006/3", "residencePermitRuling") | ("http://www.ech.ch/xmlns/eCH-0006/3", "residencePermitBorder") | ("http://www.ech.ch/xmlns/eCH-0006/3", "residencePermitShortType") | ("http://www.ech.ch/xmlns/eCH-0006/3", "residencePermit") | ("http://www.ech.ch/xmlns/eCH-0006/3", "inhabitantControl") | ("http://www.ech.ch/xmlns/eCH-0006/3", "residencePermitDetailedType") | ("http://www.ech.ch/xmlns/eCH-0006/3", "residencePermitToBeRegisteredType"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0006/3", "residencePermitCategory") | ("http://www.ech.ch/xmlns/eCH-0006/3", "residencePermitRuling") | ("http://www.ech.ch/xmlns/eCH-0006/3", "residencePermitBorder") | ("http://www.ech.ch/xmlns/eCH-0006/3", "residencePermitShortType") | ("http://www.ech.ch/xmlns/eCH-0006/3", "residencePermit") | ("http://www.ech.ch/xmlns/eCH-0006/3", "inhabitantControl") | ("http://www.ech.ch/xmlns/eCH-0006/3", "residencePermitDetailedType") | ("http://www.ech.ch/xmlns/eCH-0006/3", "residencePermitToBeRegisteredType"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 8];
+        let mut f0: Option<ResidencePermitCategory> = None;
+        let mut f1: Option<ResidencePermitRuling> = None;
+        let mut f2: Option<ResidencePermitBorder> = None;
+        let mut f3: Option<ResidencePermitShort> = None;
+        let mut f4: Option<ResidencePermit> = None;
+        let mut f5: Option<InhabitantControl> = None;
+        let mut f6: Option<ResidencePermitDetailed> = None;
+        let mut f7: Option<ResidencePermitToBeRegistered> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0006/3", "residencePermitCategory") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0006/3", "residencePermitRuling") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0006/3", "residencePermitBorder") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0006/3", "residencePermitShortType") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0006/3", "residencePermit") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0006/3", "inhabitantControl") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0006/3", "residencePermitDetailedType") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0006/3", "residencePermitToBeRegisteredType") => 7,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ResidencePermitCategory as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "residencePermitCategory", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ResidencePermitRuling as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "residencePermitRuling", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ResidencePermitBorder as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "residencePermitBorder", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ResidencePermitShort as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "residencePermitShortType", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ResidencePermit as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "residencePermit", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <InhabitantControl as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "inhabitantControl", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ResidencePermitDetailed as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "residencePermitDetailedType", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ResidencePermitToBeRegistered as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "residencePermitToBeRegisteredType", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { residence_permit_category: f0, residence_permit_ruling: f1, residence_permit_border: f2, residence_permit_short_type: f3, residence_permit: f4, inhabitant_control: f5, residence_permit_detailed_type: f6, residence_permit_to_be_registered_type: f7 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["residencePermitCategory", "residencePermitRuling", "residencePermitBorder", "residencePermitShortType", "residencePermit", "inhabitantControl", "residencePermitDetailedType", "residencePermitToBeRegisteredType"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.residence_permit_category { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0006/3", "residencePermitCategory"); }
+        if let Some(v) = &self.residence_permit_ruling { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0006/3", "residencePermitRuling"); }
+        if let Some(v) = &self.residence_permit_border { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0006/3", "residencePermitBorder"); }
+        if let Some(v) = &self.residence_permit_short_type { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0006/3", "residencePermitShortType"); }
+        if let Some(v) = &self.residence_permit { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0006/3", "residencePermit"); }
+        if let Some(v) = &self.inhabitant_control { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0006/3", "inhabitantControl"); }
+        if let Some(v) = &self.residence_permit_detailed_type { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0006/3", "residencePermitDetailedType"); }
+        if let Some(v) = &self.residence_permit_to_be_registered_type { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0006/3", "residencePermitToBeRegisteredType"); }
+    }
+}
+impl crate::read::XmlValue for PermitRoot {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for PermitRoot {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}

@@ -184,9 +184,9 @@ pub enum AddressInformationChoice3 {
     /// A repeated or optional group of the content model.
     #[serde(rename = "swissZipCode")]
     SwissZipCode(AddressInformationChoice3Option1),
-    /// Element `foreignZipCode`, optional.
+    /// Element `foreignZipCode`.
     #[serde(rename = "foreignZipCode")]
-    ForeignZipCode(Option<ForeignZipCode>),
+    ForeignZipCode(ForeignZipCode),
 }
 
 /// The content of `AddressInformation`.
@@ -210,9 +210,9 @@ pub struct AddressInformation {
     /// Element `town`.
     #[serde(rename = "town")]
     pub town: Town,
-    /// One of the alternatives of the content model.
+    /// One of the alternatives of the content model, optional.
     #[serde(flatten)]
-    pub choice4: AddressInformationChoice3,
+    pub choice4: Option<AddressInformationChoice3>,
     /// Element `country`.
     #[serde(rename = "country")]
     pub country: Country,
@@ -357,3 +357,1068 @@ pub struct SwissAddressInformation {
     pub country: SwissAddressInformationCountry,
 }
 
+impl AddressInformationGroup1 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010/4", "street") | ("http://www.ech.ch/xmlns/eCH-0010/4", "houseNumber") | ("http://www.ech.ch/xmlns/eCH-0010/4", "dwellingNumber"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010/4", "street") | ("http://www.ech.ch/xmlns/eCH-0010/4", "houseNumber") | ("http://www.ech.ch/xmlns/eCH-0010/4", "dwellingNumber"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<Street> = None;
+        let mut f1: Option<HouseNumber> = None;
+        let mut f2: Option<DwellingNumber> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0010/4", "street") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0010/4", "houseNumber") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0010/4", "dwellingNumber") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <Street as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "street", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <HouseNumber as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "houseNumber", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <DwellingNumber as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dwellingNumber", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "street" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { street: f0, house_number: f1, dwelling_number: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["street", "houseNumber", "dwellingNumber"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.street; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "street"); }
+        if let Some(v) = &self.house_number { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "houseNumber"); }
+        if let Some(v) = &self.dwelling_number { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "dwellingNumber"); }
+    }
+}
+impl crate::read::XmlValue for AddressInformationGroup1 {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for AddressInformationGroup1 {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl AddressInformationGroup2 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010/4", "postOfficeBoxNumber") | ("http://www.ech.ch/xmlns/eCH-0010/4", "postOfficeBoxText"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010/4", "postOfficeBoxNumber") | ("http://www.ech.ch/xmlns/eCH-0010/4", "postOfficeBoxText"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<PostOfficeBoxNumber> = None;
+        let mut f1: Option<PostOfficeBoxText> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0010/4", "postOfficeBoxNumber") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0010/4", "postOfficeBoxText") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <PostOfficeBoxNumber as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "postOfficeBoxNumber", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <PostOfficeBoxText as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "postOfficeBoxText", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "postOfficeBoxText" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { post_office_box_number: f0, post_office_box_text: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["postOfficeBoxNumber", "postOfficeBoxText"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.post_office_box_number { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "postOfficeBoxNumber"); }
+        { let v = &self.post_office_box_text; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "postOfficeBoxText"); }
+    }
+}
+impl crate::read::XmlValue for AddressInformationGroup2 {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for AddressInformationGroup2 {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl AddressInformationChoice3Option1 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010/4", "swissZipCode") | ("http://www.ech.ch/xmlns/eCH-0010/4", "swissZipCodeAddOn") | ("http://www.ech.ch/xmlns/eCH-0010/4", "swissZipCodeId"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010/4", "swissZipCode") | ("http://www.ech.ch/xmlns/eCH-0010/4", "swissZipCodeAddOn") | ("http://www.ech.ch/xmlns/eCH-0010/4", "swissZipCodeId"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<SwissZipCode> = None;
+        let mut f1: Option<SwissZipCodeAddOn> = None;
+        let mut f2: Option<SwissZipCodeId> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0010/4", "swissZipCode") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0010/4", "swissZipCodeAddOn") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0010/4", "swissZipCodeId") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <SwissZipCode as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "swissZipCode", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SwissZipCodeAddOn as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "swissZipCodeAddOn", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SwissZipCodeId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "swissZipCodeId", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "swissZipCode" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { swiss_zip_code: f0, swiss_zip_code_add_on: f1, swiss_zip_code_id: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["swissZipCode", "swissZipCodeAddOn", "swissZipCodeId"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.swiss_zip_code; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "swissZipCode"); }
+        if let Some(v) = &self.swiss_zip_code_add_on { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "swissZipCodeAddOn"); }
+        if let Some(v) = &self.swiss_zip_code_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "swissZipCodeId"); }
+    }
+}
+impl crate::read::XmlValue for AddressInformationChoice3Option1 {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for AddressInformationChoice3Option1 {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl AddressInformationChoice3 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010/4", "foreignZipCode")) || AddressInformationChoice3Option1::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            (ns, local) if AddressInformationChoice3Option1::accepts(ns, local) => Ok(AddressInformationChoice3Option1::read_children(r, start, Some(|_, _| true))?.map(Self::SwissZipCode)),
+            ("http://www.ech.ch/xmlns/eCH-0010/4", "foreignZipCode") => Ok({ let c = r.enter()?; <ForeignZipCode as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::ForeignZipCode)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::SwissZipCode(v) => v.write_children(w),
+            Self::ForeignZipCode(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "foreignZipCode"),
+        }
+    }
+}
+impl AddressInformation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010/4", "addressLine1") | ("http://www.ech.ch/xmlns/eCH-0010/4", "addressLine2") | ("http://www.ech.ch/xmlns/eCH-0010/4", "locality") | ("http://www.ech.ch/xmlns/eCH-0010/4", "town") | ("http://www.ech.ch/xmlns/eCH-0010/4", "country")) || AddressInformationGroup1::accepts(ns, local) || AddressInformationGroup2::accepts(ns, local) || AddressInformationChoice3::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010/4", "addressLine1") | ("http://www.ech.ch/xmlns/eCH-0010/4", "addressLine2") | ("http://www.ech.ch/xmlns/eCH-0010/4", "locality") | ("http://www.ech.ch/xmlns/eCH-0010/4", "town") | ("http://www.ech.ch/xmlns/eCH-0010/4", "country")) || AddressInformationGroup1::accepts(ns, local) || AddressInformationGroup2::accepts(ns, local) || AddressInformationChoice3::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 8];
+        let mut f0: Option<AddressLine> = None;
+        let mut f1: Option<AddressLine> = None;
+        let mut f2: Option<AddressInformationGroup1> = None;
+        let mut f3: Option<AddressInformationGroup2> = None;
+        let mut f4: Option<Locality> = None;
+        let mut f5: Option<Town> = None;
+        let mut f6: Option<AddressInformationChoice3> = None;
+        let mut f7: Option<Country> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0010/4", "addressLine1") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0010/4", "addressLine2") => 1,
+                (ns, local) if AddressInformationGroup1::accepts(ns, local) => 2,
+                (ns, local) if AddressInformationGroup2::accepts(ns, local) => 3,
+                ("http://www.ech.ch/xmlns/eCH-0010/4", "locality") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0010/4", "town") => 5,
+                (ns, local) if AddressInformationChoice3::accepts(ns, local) => 6,
+                ("http://www.ech.ch/xmlns/eCH-0010/4", "country") => 7,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <AddressLine as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "addressLine1", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <AddressLine as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "addressLine2", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = AddressInformationGroup1::read_children(r, start, Some(|_, _| true))?; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "group1", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = AddressInformationGroup2::read_children(r, start, Some(|_, _| true))?; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "group2", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Locality as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "locality", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; <Town as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "town", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = AddressInformationChoice3::read(r, start)?; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice4", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; <Country as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "country", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[5] && f5.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "town" }); ok = false; }
+        if !seen[7] && f7.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "country" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f5) = f5 else { return Ok(None) };
+        let Some(f7) = f7 else { return Ok(None) };
+        Ok(Some(Self { address_line1: f0, address_line2: f1, group1: f2, group2: f3, locality: f4, town: f5, choice4: f6, country: f7 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["addressLine1", "addressLine2", "group1", "group2", "locality", "town", "choice4", "country"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.address_line1 { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "addressLine1"); }
+        if let Some(v) = &self.address_line2 { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "addressLine2"); }
+        if let Some(v) = &self.group1 { v.write_children(w); }
+        if let Some(v) = &self.group2 { v.write_children(w); }
+        if let Some(v) = &self.locality { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "locality"); }
+        { let v = &self.town; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "town"); }
+        if let Some(v) = &self.choice4 { v.write(w); }
+        { let v = &self.country; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "country"); }
+    }
+}
+impl crate::read::XmlValue for AddressInformation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for AddressInformation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl MailAddressChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010/4", "organisation") | ("http://www.ech.ch/xmlns/eCH-0010/4", "person"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0010/4", "organisation") => Ok({ let c = r.enter()?; <OrganisationMailAddressInfo as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Organisation)),
+            ("http://www.ech.ch/xmlns/eCH-0010/4", "person") => Ok({ let c = r.enter()?; <PersonMailAddressInfo as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Person)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::Organisation(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "organisation"),
+            Self::Person(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "person"),
+        }
+    }
+}
+impl MailAddress {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010/4", "addressInformation")) || MailAddressChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010/4", "addressInformation")) || MailAddressChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<MailAddressChoice> = None;
+        let mut f1: Option<AddressInformation> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if MailAddressChoice::accepts(ns, local) => 0,
+                ("http://www.ech.ch/xmlns/eCH-0010/4", "addressInformation") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = MailAddressChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <AddressInformation as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "addressInformation", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "addressInformation" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { choice: f0, address_information: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice", "addressInformation"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice; v.write(w); }
+        { let v = &self.address_information; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "addressInformation"); }
+    }
+}
+impl crate::read::XmlValue for MailAddress {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for MailAddress {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl OrganisationMailAddressInfo {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010/4", "organisationName") | ("http://www.ech.ch/xmlns/eCH-0010/4", "organisationNameAddOn1") | ("http://www.ech.ch/xmlns/eCH-0010/4", "organisationNameAddOn2") | ("http://www.ech.ch/xmlns/eCH-0010/4", "title") | ("http://www.ech.ch/xmlns/eCH-0010/4", "firstName") | ("http://www.ech.ch/xmlns/eCH-0010/4", "lastName"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010/4", "organisationName") | ("http://www.ech.ch/xmlns/eCH-0010/4", "organisationNameAddOn1") | ("http://www.ech.ch/xmlns/eCH-0010/4", "organisationNameAddOn2") | ("http://www.ech.ch/xmlns/eCH-0010/4", "title") | ("http://www.ech.ch/xmlns/eCH-0010/4", "firstName") | ("http://www.ech.ch/xmlns/eCH-0010/4", "lastName"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 6];
+        let mut f0: Option<OrganisationName> = None;
+        let mut f1: Option<OrganisationName> = None;
+        let mut f2: Option<OrganisationName> = None;
+        let mut f3: Option<Title> = None;
+        let mut f4: Option<FirstName> = None;
+        let mut f5: Option<LastName> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0010/4", "organisationName") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0010/4", "organisationNameAddOn1") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0010/4", "organisationNameAddOn2") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0010/4", "title") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0010/4", "firstName") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0010/4", "lastName") => 5,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <OrganisationName as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "organisationName", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <OrganisationName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "organisationNameAddOn1", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <OrganisationName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "organisationNameAddOn2", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Title as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "title", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <FirstName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "firstName", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <LastName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "lastName", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "organisationName" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { organisation_name: f0, organisation_name_add_on1: f1, organisation_name_add_on2: f2, title: f3, first_name: f4, last_name: f5 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["organisationName", "organisationNameAddOn1", "organisationNameAddOn2", "title", "firstName", "lastName"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.organisation_name; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "organisationName"); }
+        if let Some(v) = &self.organisation_name_add_on1 { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "organisationNameAddOn1"); }
+        if let Some(v) = &self.organisation_name_add_on2 { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "organisationNameAddOn2"); }
+        if let Some(v) = &self.title { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "title"); }
+        if let Some(v) = &self.first_name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "firstName"); }
+        if let Some(v) = &self.last_name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "lastName"); }
+    }
+}
+impl crate::read::XmlValue for OrganisationMailAddressInfo {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for OrganisationMailAddressInfo {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl OrganisationMailAddress {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010/4", "organisation") | ("http://www.ech.ch/xmlns/eCH-0010/4", "addressInformation"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010/4", "organisation") | ("http://www.ech.ch/xmlns/eCH-0010/4", "addressInformation"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<OrganisationMailAddressInfo> = None;
+        let mut f1: Option<AddressInformation> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0010/4", "organisation") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0010/4", "addressInformation") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <OrganisationMailAddressInfo as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "organisation", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <AddressInformation as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "addressInformation", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "organisation" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "addressInformation" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { organisation: f0, address_information: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["organisation", "addressInformation"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.organisation; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "organisation"); }
+        { let v = &self.address_information; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "addressInformation"); }
+    }
+}
+impl crate::read::XmlValue for OrganisationMailAddress {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for OrganisationMailAddress {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl PersonMailAddressInfo {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010/4", "mrMrs") | ("http://www.ech.ch/xmlns/eCH-0010/4", "title") | ("http://www.ech.ch/xmlns/eCH-0010/4", "firstName") | ("http://www.ech.ch/xmlns/eCH-0010/4", "lastName"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010/4", "mrMrs") | ("http://www.ech.ch/xmlns/eCH-0010/4", "title") | ("http://www.ech.ch/xmlns/eCH-0010/4", "firstName") | ("http://www.ech.ch/xmlns/eCH-0010/4", "lastName"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<MrMrs> = None;
+        let mut f1: Option<Title> = None;
+        let mut f2: Option<FirstName> = None;
+        let mut f3: Option<LastName> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0010/4", "mrMrs") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0010/4", "title") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0010/4", "firstName") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0010/4", "lastName") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <MrMrs as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "mrMrs", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Title as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "title", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <FirstName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "firstName", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <LastName as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "lastName", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "lastName" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f3) = f3 else { return Ok(None) };
+        Ok(Some(Self { mr_mrs: f0, title: f1, first_name: f2, last_name: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["mrMrs", "title", "firstName", "lastName"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.mr_mrs { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "mrMrs"); }
+        if let Some(v) = &self.title { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "title"); }
+        if let Some(v) = &self.first_name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "firstName"); }
+        { let v = &self.last_name; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "lastName"); }
+    }
+}
+impl crate::read::XmlValue for PersonMailAddressInfo {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for PersonMailAddressInfo {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl PersonMailAddress {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010/4", "person") | ("http://www.ech.ch/xmlns/eCH-0010/4", "addressInformation"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010/4", "person") | ("http://www.ech.ch/xmlns/eCH-0010/4", "addressInformation"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<PersonMailAddressInfo> = None;
+        let mut f1: Option<AddressInformation> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0010/4", "person") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0010/4", "addressInformation") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <PersonMailAddressInfo as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "person", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <AddressInformation as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "addressInformation", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "person" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "addressInformation" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { person: f0, address_information: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["person", "addressInformation"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.person; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "person"); }
+        { let v = &self.address_information; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "addressInformation"); }
+    }
+}
+impl crate::read::XmlValue for PersonMailAddress {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for PersonMailAddress {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl SwissAddressInformationGroup1 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010/4", "street") | ("http://www.ech.ch/xmlns/eCH-0010/4", "houseNumber") | ("http://www.ech.ch/xmlns/eCH-0010/4", "dwellingNumber"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010/4", "street") | ("http://www.ech.ch/xmlns/eCH-0010/4", "houseNumber") | ("http://www.ech.ch/xmlns/eCH-0010/4", "dwellingNumber"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<Street> = None;
+        let mut f1: Option<HouseNumber> = None;
+        let mut f2: Option<DwellingNumber> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0010/4", "street") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0010/4", "houseNumber") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0010/4", "dwellingNumber") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <Street as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "street", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <HouseNumber as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "houseNumber", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <DwellingNumber as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dwellingNumber", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "street" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { street: f0, house_number: f1, dwelling_number: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["street", "houseNumber", "dwellingNumber"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.street; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "street"); }
+        if let Some(v) = &self.house_number { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "houseNumber"); }
+        if let Some(v) = &self.dwelling_number { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "dwellingNumber"); }
+    }
+}
+impl crate::read::XmlValue for SwissAddressInformationGroup1 {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for SwissAddressInformationGroup1 {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl SwissAddressInformation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010/4", "addressLine1") | ("http://www.ech.ch/xmlns/eCH-0010/4", "addressLine2") | ("http://www.ech.ch/xmlns/eCH-0010/4", "locality") | ("http://www.ech.ch/xmlns/eCH-0010/4", "town") | ("http://www.ech.ch/xmlns/eCH-0010/4", "swissZipCode") | ("http://www.ech.ch/xmlns/eCH-0010/4", "swissZipCodeAddOn") | ("http://www.ech.ch/xmlns/eCH-0010/4", "swissZipCodeId") | ("http://www.ech.ch/xmlns/eCH-0010/4", "country")) || SwissAddressInformationGroup1::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010/4", "addressLine1") | ("http://www.ech.ch/xmlns/eCH-0010/4", "addressLine2") | ("http://www.ech.ch/xmlns/eCH-0010/4", "locality") | ("http://www.ech.ch/xmlns/eCH-0010/4", "town") | ("http://www.ech.ch/xmlns/eCH-0010/4", "swissZipCode") | ("http://www.ech.ch/xmlns/eCH-0010/4", "swissZipCodeAddOn") | ("http://www.ech.ch/xmlns/eCH-0010/4", "swissZipCodeId") | ("http://www.ech.ch/xmlns/eCH-0010/4", "country")) || SwissAddressInformationGroup1::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 9];
+        let mut f0: Option<AddressLine> = None;
+        let mut f1: Option<AddressLine> = None;
+        let mut f2: Option<SwissAddressInformationGroup1> = None;
+        let mut f3: Option<Locality> = None;
+        let mut f4: Option<Town> = None;
+        let mut f5: Option<SwissZipCode> = None;
+        let mut f6: Option<SwissZipCodeAddOn> = None;
+        let mut f7: Option<SwissZipCodeId> = None;
+        let mut f8: Option<SwissAddressInformationCountry> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0010/4", "addressLine1") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0010/4", "addressLine2") => 1,
+                (ns, local) if SwissAddressInformationGroup1::accepts(ns, local) => 2,
+                ("http://www.ech.ch/xmlns/eCH-0010/4", "locality") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0010/4", "town") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0010/4", "swissZipCode") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0010/4", "swissZipCodeAddOn") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0010/4", "swissZipCodeId") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0010/4", "country") => 8,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <AddressLine as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "addressLine1", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <AddressLine as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "addressLine2", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = SwissAddressInformationGroup1::read_children(r, start, Some(|_, _| true))?; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "group1", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Locality as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "locality", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; <Town as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "town", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; <SwissZipCode as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "swissZipCode", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SwissZipCodeAddOn as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "swissZipCodeAddOn", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SwissZipCodeId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "swissZipCodeId", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; <SwissAddressInformationCountry as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "country", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[4] && f4.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "town" }); ok = false; }
+        if !seen[5] && f5.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "swissZipCode" }); ok = false; }
+        if !seen[8] && f8.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "country" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f4) = f4 else { return Ok(None) };
+        let Some(f5) = f5 else { return Ok(None) };
+        let Some(f8) = f8 else { return Ok(None) };
+        Ok(Some(Self { address_line1: f0, address_line2: f1, group1: f2, locality: f3, town: f4, swiss_zip_code: f5, swiss_zip_code_add_on: f6, swiss_zip_code_id: f7, country: f8 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["addressLine1", "addressLine2", "group1", "locality", "town", "swissZipCode", "swissZipCodeAddOn", "swissZipCodeId", "country"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.address_line1 { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "addressLine1"); }
+        if let Some(v) = &self.address_line2 { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "addressLine2"); }
+        if let Some(v) = &self.group1 { v.write_children(w); }
+        if let Some(v) = &self.locality { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "locality"); }
+        { let v = &self.town; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "town"); }
+        { let v = &self.swiss_zip_code; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "swissZipCode"); }
+        if let Some(v) = &self.swiss_zip_code_add_on { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "swissZipCodeAddOn"); }
+        if let Some(v) = &self.swiss_zip_code_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "swissZipCodeId"); }
+        { let v = &self.country; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010/4", "country"); }
+    }
+}
+impl crate::read::XmlValue for SwissAddressInformation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for SwissAddressInformation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}

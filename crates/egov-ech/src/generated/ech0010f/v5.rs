@@ -159,9 +159,9 @@ pub enum AddressInformationChoice {
     /// A repeated or optional group of the content model.
     #[serde(rename = "swissZipCode")]
     SwissZipCode(AddressInformationChoiceOption1),
-    /// Element `foreignZipCode`, optional.
+    /// Element `foreignZipCode`.
     #[serde(rename = "foreignZipCode")]
-    ForeignZipCode(Option<ForeignZipCode>),
+    ForeignZipCode(ForeignZipCode),
 }
 
 /// The content of `AddressInformation`.
@@ -194,9 +194,9 @@ pub struct AddressInformation {
     /// Element `town`, optional.
     #[serde(rename = "town", default, skip_serializing_if = "Option::is_none")]
     pub town: Option<Town>,
-    /// One of the alternatives of the content model.
+    /// One of the alternatives of the content model, optional.
     #[serde(flatten)]
-    pub choice2: AddressInformationChoice,
+    pub choice2: Option<AddressInformationChoice>,
     /// Element `country`, optional.
     #[serde(rename = "country", default, skip_serializing_if = "Option::is_none")]
     pub country: Option<CountryIdIso2>,
@@ -205,12 +205,12 @@ pub struct AddressInformation {
 /// The alternatives of `MailAddressChoice`: exactly one of them.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum MailAddressChoice {
-    /// Element `organisation`, optional.
+    /// Element `organisation`.
     #[serde(rename = "organisation")]
-    Organisation(Option<OrganisationMailAddressInfo>),
-    /// Element `person`, optional.
+    Organisation(OrganisationMailAddressInfo),
+    /// Element `person`.
     #[serde(rename = "person")]
-    Person(Option<PersonMailAddressInfo>),
+    Person(PersonMailAddressInfo),
 }
 
 /// The content of `MailAddress`.
@@ -334,3 +334,807 @@ pub struct SwissAddressInformation {
     pub country: Option<SwissAddressInformationCountry>,
 }
 
+impl AddressInformationChoiceOption1 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010-f/5", "swissZipCode") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "swissZipCodeAddOn") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "swissZipCodeId"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010-f/5", "swissZipCode") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "swissZipCodeAddOn") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "swissZipCodeId"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<SwissZipCode> = None;
+        let mut f1: Option<SwissZipCodeAddOn> = None;
+        let mut f2: Option<SwissZipCodeId> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "swissZipCode") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "swissZipCodeAddOn") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "swissZipCodeId") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SwissZipCode as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "swissZipCode", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SwissZipCodeAddOn as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "swissZipCodeAddOn", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SwissZipCodeId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "swissZipCodeId", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { swiss_zip_code: f0, swiss_zip_code_add_on: f1, swiss_zip_code_id: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["swissZipCode", "swissZipCodeAddOn", "swissZipCodeId"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.swiss_zip_code { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "swissZipCode"); }
+        if let Some(v) = &self.swiss_zip_code_add_on { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "swissZipCodeAddOn"); }
+        if let Some(v) = &self.swiss_zip_code_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "swissZipCodeId"); }
+    }
+}
+impl crate::read::XmlValue for AddressInformationChoiceOption1 {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for AddressInformationChoiceOption1 {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl AddressInformationChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010-f/5", "foreignZipCode")) || AddressInformationChoiceOption1::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            (ns, local) if AddressInformationChoiceOption1::accepts(ns, local) => Ok(AddressInformationChoiceOption1::read_children(r, start, Some(|_, _| true))?.map(Self::SwissZipCode)),
+            ("http://www.ech.ch/xmlns/eCH-0010-f/5", "foreignZipCode") => Ok({ let c = r.enter()?; <ForeignZipCode as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::ForeignZipCode)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::SwissZipCode(v) => v.write_children(w),
+            Self::ForeignZipCode(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "foreignZipCode"),
+        }
+    }
+}
+impl AddressInformation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010-f/5", "addressLine1") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "addressLine2") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "street") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "houseNumber") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "dwellingNumber") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "postOfficeBoxNumber") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "postOfficeBoxText") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "locality") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "town") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "country")) || AddressInformationChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010-f/5", "addressLine1") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "addressLine2") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "street") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "houseNumber") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "dwellingNumber") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "postOfficeBoxNumber") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "postOfficeBoxText") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "locality") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "town") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "country")) || AddressInformationChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 11];
+        let mut f0: Option<AddressLine> = None;
+        let mut f1: Option<AddressLine> = None;
+        let mut f2: Option<Street> = None;
+        let mut f3: Option<HouseNumber> = None;
+        let mut f4: Option<DwellingNumber> = None;
+        let mut f5: Option<PostOfficeBoxNumber> = None;
+        let mut f6: Option<PostOfficeBoxText> = None;
+        let mut f7: Option<Locality> = None;
+        let mut f8: Option<Town> = None;
+        let mut f9: Option<AddressInformationChoice> = None;
+        let mut f10: Option<CountryIdIso2> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "addressLine1") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "addressLine2") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "street") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "houseNumber") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "dwellingNumber") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "postOfficeBoxNumber") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "postOfficeBoxText") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "locality") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "town") => 8,
+                (ns, local) if AddressInformationChoice::accepts(ns, local) => 9,
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "country") => 10,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <AddressLine as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "addressLine1", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <AddressLine as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "addressLine2", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Street as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "street", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <HouseNumber as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "houseNumber", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <DwellingNumber as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dwellingNumber", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <PostOfficeBoxNumber as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "postOfficeBoxNumber", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <PostOfficeBoxText as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "postOfficeBoxText", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Locality as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "locality", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Town as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "town", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let dup = f9.is_some(); let got = AddressInformationChoice::read(r, start)?; match got { Some(v) => f9 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice2", found: 2, max: 1 }); } }
+                10 => { seen[10] = true; let dup = f10.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CountryIdIso2 as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f10 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "country", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { address_line1: f0, address_line2: f1, street: f2, house_number: f3, dwelling_number: f4, post_office_box_number: f5, post_office_box_text: f6, locality: f7, town: f8, choice2: f9, country: f10 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["addressLine1", "addressLine2", "street", "houseNumber", "dwellingNumber", "postOfficeBoxNumber", "postOfficeBoxText", "locality", "town", "choice2", "country"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.address_line1 { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "addressLine1"); }
+        if let Some(v) = &self.address_line2 { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "addressLine2"); }
+        if let Some(v) = &self.street { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "street"); }
+        if let Some(v) = &self.house_number { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "houseNumber"); }
+        if let Some(v) = &self.dwelling_number { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "dwellingNumber"); }
+        if let Some(v) = &self.post_office_box_number { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "postOfficeBoxNumber"); }
+        if let Some(v) = &self.post_office_box_text { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "postOfficeBoxText"); }
+        if let Some(v) = &self.locality { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "locality"); }
+        if let Some(v) = &self.town { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "town"); }
+        if let Some(v) = &self.choice2 { v.write(w); }
+        if let Some(v) = &self.country { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "country"); }
+    }
+}
+impl crate::read::XmlValue for AddressInformation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for AddressInformation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl MailAddressChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010-f/5", "organisation") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "person"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0010-f/5", "organisation") => Ok({ let c = r.enter()?; <OrganisationMailAddressInfo as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Organisation)),
+            ("http://www.ech.ch/xmlns/eCH-0010-f/5", "person") => Ok({ let c = r.enter()?; <PersonMailAddressInfo as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Person)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::Organisation(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "organisation"),
+            Self::Person(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "person"),
+        }
+    }
+}
+impl MailAddress {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010-f/5", "addressInformation")) || MailAddressChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010-f/5", "addressInformation")) || MailAddressChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<MailAddressChoice> = None;
+        let mut f1: Option<AddressInformation> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if MailAddressChoice::accepts(ns, local) => 0,
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "addressInformation") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = MailAddressChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <AddressInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "addressInformation", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { choice: f0, address_information: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice", "addressInformation"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.choice { v.write(w); }
+        if let Some(v) = &self.address_information { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "addressInformation"); }
+    }
+}
+impl crate::read::XmlValue for MailAddress {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for MailAddress {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl OrganisationMailAddressInfo {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010-f/5", "organisationName") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "organisationNameAddOn1") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "organisationNameAddOn2") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "mrMrs") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "title") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "firstName") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "lastName"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010-f/5", "organisationName") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "organisationNameAddOn1") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "organisationNameAddOn2") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "mrMrs") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "title") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "firstName") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "lastName"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 7];
+        let mut f0: Option<OrganisationName> = None;
+        let mut f1: Option<OrganisationName> = None;
+        let mut f2: Option<OrganisationName> = None;
+        let mut f3: Option<MrMrs> = None;
+        let mut f4: Option<Title> = None;
+        let mut f5: Option<FirstName> = None;
+        let mut f6: Option<LastName> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "organisationName") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "organisationNameAddOn1") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "organisationNameAddOn2") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "mrMrs") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "title") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "firstName") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "lastName") => 6,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <OrganisationName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "organisationName", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <OrganisationName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "organisationNameAddOn1", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <OrganisationName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "organisationNameAddOn2", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <MrMrs as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "mrMrs", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Title as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "title", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <FirstName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "firstName", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <LastName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "lastName", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { organisation_name: f0, organisation_name_add_on1: f1, organisation_name_add_on2: f2, mr_mrs: f3, title: f4, first_name: f5, last_name: f6 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["organisationName", "organisationNameAddOn1", "organisationNameAddOn2", "mrMrs", "title", "firstName", "lastName"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.organisation_name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "organisationName"); }
+        if let Some(v) = &self.organisation_name_add_on1 { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "organisationNameAddOn1"); }
+        if let Some(v) = &self.organisation_name_add_on2 { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "organisationNameAddOn2"); }
+        if let Some(v) = &self.mr_mrs { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "mrMrs"); }
+        if let Some(v) = &self.title { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "title"); }
+        if let Some(v) = &self.first_name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "firstName"); }
+        if let Some(v) = &self.last_name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "lastName"); }
+    }
+}
+impl crate::read::XmlValue for OrganisationMailAddressInfo {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for OrganisationMailAddressInfo {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl OrganisationMailAddress {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010-f/5", "organisation") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "addressInformation"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010-f/5", "organisation") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "addressInformation"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<OrganisationMailAddressInfo> = None;
+        let mut f1: Option<AddressInformation> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "organisation") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "addressInformation") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <OrganisationMailAddressInfo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "organisation", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <AddressInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "addressInformation", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { organisation: f0, address_information: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["organisation", "addressInformation"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.organisation { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "organisation"); }
+        if let Some(v) = &self.address_information { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "addressInformation"); }
+    }
+}
+impl crate::read::XmlValue for OrganisationMailAddress {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for OrganisationMailAddress {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl PersonMailAddressInfo {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010-f/5", "mrMrs") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "title") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "firstName") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "lastName"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010-f/5", "mrMrs") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "title") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "firstName") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "lastName"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<MrMrs> = None;
+        let mut f1: Option<Title> = None;
+        let mut f2: Option<FirstName> = None;
+        let mut f3: Option<LastName> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "mrMrs") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "title") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "firstName") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "lastName") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <MrMrs as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "mrMrs", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Title as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "title", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <FirstName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "firstName", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <LastName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "lastName", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { mr_mrs: f0, title: f1, first_name: f2, last_name: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["mrMrs", "title", "firstName", "lastName"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.mr_mrs { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "mrMrs"); }
+        if let Some(v) = &self.title { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "title"); }
+        if let Some(v) = &self.first_name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "firstName"); }
+        if let Some(v) = &self.last_name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "lastName"); }
+    }
+}
+impl crate::read::XmlValue for PersonMailAddressInfo {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for PersonMailAddressInfo {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl PersonMailAddress {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010-f/5", "person") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "addressInformation"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010-f/5", "person") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "addressInformation"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<PersonMailAddressInfo> = None;
+        let mut f1: Option<AddressInformation> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "person") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "addressInformation") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <PersonMailAddressInfo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "person", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <AddressInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "addressInformation", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { person: f0, address_information: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["person", "addressInformation"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.person { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "person"); }
+        if let Some(v) = &self.address_information { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "addressInformation"); }
+    }
+}
+impl crate::read::XmlValue for PersonMailAddress {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for PersonMailAddress {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl SwissAddressInformation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010-f/5", "addressLine1") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "addressLine2") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "street") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "houseNumber") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "dwellingNumber") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "locality") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "town") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "swissZipCode") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "swissZipCodeAddOn") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "swissZipCodeId") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "country"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0010-f/5", "addressLine1") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "addressLine2") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "street") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "houseNumber") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "dwellingNumber") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "locality") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "town") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "swissZipCode") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "swissZipCodeAddOn") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "swissZipCodeId") | ("http://www.ech.ch/xmlns/eCH-0010-f/5", "country"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 11];
+        let mut f0: Option<AddressLine> = None;
+        let mut f1: Option<AddressLine> = None;
+        let mut f2: Option<Street> = None;
+        let mut f3: Option<HouseNumber> = None;
+        let mut f4: Option<DwellingNumber> = None;
+        let mut f5: Option<Locality> = None;
+        let mut f6: Option<Town> = None;
+        let mut f7: Option<SwissZipCode> = None;
+        let mut f8: Option<SwissZipCodeAddOn> = None;
+        let mut f9: Option<SwissZipCodeId> = None;
+        let mut f10: Option<SwissAddressInformationCountry> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "addressLine1") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "addressLine2") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "street") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "houseNumber") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "dwellingNumber") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "locality") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "town") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "swissZipCode") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "swissZipCodeAddOn") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "swissZipCodeId") => 9,
+                ("http://www.ech.ch/xmlns/eCH-0010-f/5", "country") => 10,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <AddressLine as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "addressLine1", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <AddressLine as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "addressLine2", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Street as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "street", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <HouseNumber as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "houseNumber", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <DwellingNumber as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dwellingNumber", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Locality as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "locality", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Town as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "town", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SwissZipCode as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "swissZipCode", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SwissZipCodeAddOn as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "swissZipCodeAddOn", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let dup = f9.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SwissZipCodeId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f9 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "swissZipCodeId", found: 2, max: 1 }); } }
+                10 => { seen[10] = true; let dup = f10.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SwissAddressInformationCountry as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f10 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "country", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { address_line1: f0, address_line2: f1, street: f2, house_number: f3, dwelling_number: f4, locality: f5, town: f6, swiss_zip_code: f7, swiss_zip_code_add_on: f8, swiss_zip_code_id: f9, country: f10 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["addressLine1", "addressLine2", "street", "houseNumber", "dwellingNumber", "locality", "town", "swissZipCode", "swissZipCodeAddOn", "swissZipCodeId", "country"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.address_line1 { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "addressLine1"); }
+        if let Some(v) = &self.address_line2 { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "addressLine2"); }
+        if let Some(v) = &self.street { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "street"); }
+        if let Some(v) = &self.house_number { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "houseNumber"); }
+        if let Some(v) = &self.dwelling_number { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "dwellingNumber"); }
+        if let Some(v) = &self.locality { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "locality"); }
+        if let Some(v) = &self.town { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "town"); }
+        if let Some(v) = &self.swiss_zip_code { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "swissZipCode"); }
+        if let Some(v) = &self.swiss_zip_code_add_on { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "swissZipCodeAddOn"); }
+        if let Some(v) = &self.swiss_zip_code_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "swissZipCodeId"); }
+        if let Some(v) = &self.country { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0010-f/5", "country"); }
+    }
+}
+impl crate::read::XmlValue for SwissAddressInformation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for SwissAddressInformation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}

@@ -171,15 +171,15 @@ pub struct BirthData {
 /// The alternatives of `ContactDataChoice`: exactly one of them.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ContactDataChoice {
-    /// Element `personIdentification`, optional.
+    /// Element `personIdentification`.
     #[serde(rename = "personIdentification")]
-    PersonIdentification(Option<crate::ech0044f::v4::PersonIdentification>),
-    /// Element `personIdentificationPartner`, optional.
+    PersonIdentification(crate::ech0044f::v4::PersonIdentification),
+    /// Element `personIdentificationPartner`.
     #[serde(rename = "personIdentificationPartner")]
-    PersonIdentificationPartner(Option<crate::ech0044f::v4::PersonIdentificationLight>),
-    /// Element `partnerIdOrganisation`, optional.
+    PersonIdentificationPartner(crate::ech0044f::v4::PersonIdentificationLight),
+    /// Element `partnerIdOrganisation`.
     #[serde(rename = "partnerIdOrganisation")]
-    PartnerIdOrganisation(Option<PartnerIdOrganisation>),
+    PartnerIdOrganisation(PartnerIdOrganisation),
 }
 
 /// The content of `ContactData`.
@@ -287,15 +287,15 @@ pub struct GeneralPlaceChoiceForeignCountry {
 /// The alternatives of `GeneralPlaceChoice`: exactly one of them.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum GeneralPlaceChoice {
-    /// Element `unknown`, optional.
+    /// Element `unknown`.
     #[serde(rename = "unknown")]
-    Unknown(Option<Unknown>),
-    /// Element `swissTown`, optional.
+    Unknown(Unknown),
+    /// Element `swissTown`.
     #[serde(rename = "swissTown")]
-    SwissTown(Option<crate::ech0007f::v5::SwissMunicipality>),
-    /// Element `foreignCountry`, optional.
+    SwissTown(crate::ech0007f::v5::SwissMunicipality),
+    /// Element `foreignCountry`.
     #[serde(rename = "foreignCountry")]
-    ForeignCountry(Option<GeneralPlaceChoiceForeignCountry>),
+    ForeignCountry(GeneralPlaceChoiceForeignCountry),
 }
 
 /// The content of `GeneralPlace`.
@@ -476,12 +476,12 @@ pub struct MaritalData {
 /// The alternatives of `NameDataChoice`: exactly one of them.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum NameDataChoice {
-    /// Element `nameOnForeignPassport`, optional.
+    /// Element `nameOnForeignPassport`.
     #[serde(rename = "nameOnForeignPassport")]
-    NameOnForeignPassport(Option<ForeignerName>),
-    /// Element `declaredForeignName`, optional.
+    NameOnForeignPassport(ForeignerName),
+    /// Element `declaredForeignName`.
     #[serde(rename = "declaredForeignName")]
-    DeclaredForeignName(Option<ForeignerName>),
+    DeclaredForeignName(ForeignerName),
 }
 
 /// The content of `NameData`.
@@ -583,9 +583,9 @@ pub enum PersonChoice {
     /// Element `placeOfOrigin`, 0 or more.
     #[serde(rename = "placeOfOrigin")]
     PlaceOfOrigin(Vec<PlaceOfOrigin>),
-    /// Element `residencePermit`, optional.
+    /// Element `residencePermit`.
     #[serde(rename = "residencePermit")]
-    ResidencePermit(Option<ResidencePermitData>),
+    ResidencePermit(ResidencePermitData),
 }
 
 /// The content of `Person`.
@@ -664,15 +664,15 @@ pub struct ReligionData {
 /// The alternatives of `ReportedPersonChoice`: exactly one of them.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ReportedPersonChoice {
-    /// Element `hasMainResidence`, optional.
+    /// Element `hasMainResidence`.
     #[serde(rename = "hasMainResidence")]
-    HasMainResidence(Option<MainResidence>),
-    /// Element `hasSecondaryResidence`, optional.
+    HasMainResidence(MainResidence),
+    /// Element `hasSecondaryResidence`.
     #[serde(rename = "hasSecondaryResidence")]
-    HasSecondaryResidence(Option<SecondaryResidence>),
-    /// Element `hasOtherResidence`, optional.
+    HasSecondaryResidence(SecondaryResidence),
+    /// Element `hasOtherResidence`.
     #[serde(rename = "hasOtherResidence")]
-    HasOtherResidence(Option<OtherResidence>),
+    HasOtherResidence(OtherResidence),
 }
 
 /// The content of `ReportedPerson`.
@@ -796,3 +796,3097 @@ pub struct PersonRoot {
     pub reported_person: ReportedPerson,
 }
 
+impl BirthData {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "dateOfBirth") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "placeOfBirth") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "sex"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "dateOfBirth") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "placeOfBirth") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "sex"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<crate::ech0044f::v4::DatePartiallyKnown> = None;
+        let mut f1: Option<GeneralPlace> = None;
+        let mut f2: Option<crate::ech0044f::v4::Sex> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "dateOfBirth") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "placeOfBirth") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "sex") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044f::v4::DatePartiallyKnown as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateOfBirth", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <GeneralPlace as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "placeOfBirth", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044f::v4::Sex as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "sex", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { date_of_birth: f0, place_of_birth: f1, sex: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["dateOfBirth", "placeOfBirth", "sex"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.date_of_birth { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "dateOfBirth"); }
+        if let Some(v) = &self.place_of_birth { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "placeOfBirth"); }
+        if let Some(v) = &self.sex { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "sex"); }
+    }
+}
+impl crate::read::XmlValue for BirthData {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for BirthData {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ContactDataChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "personIdentification") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "personIdentificationPartner") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "partnerIdOrganisation"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0011-f/8", "personIdentification") => Ok({ let c = r.enter()?; <crate::ech0044f::v4::PersonIdentification as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::PersonIdentification)),
+            ("http://www.ech.ch/xmlns/eCH-0011-f/8", "personIdentificationPartner") => Ok({ let c = r.enter()?; <crate::ech0044f::v4::PersonIdentificationLight as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::PersonIdentificationPartner)),
+            ("http://www.ech.ch/xmlns/eCH-0011-f/8", "partnerIdOrganisation") => Ok({ let c = r.enter()?; <PartnerIdOrganisation as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::PartnerIdOrganisation)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::PersonIdentification(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "personIdentification"),
+            Self::PersonIdentificationPartner(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "personIdentificationPartner"),
+            Self::PartnerIdOrganisation(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "partnerIdOrganisation"),
+        }
+    }
+}
+impl ContactData {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "contactAddress") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "contactValidFrom") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "contactValidTill")) || ContactDataChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "contactAddress") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "contactValidFrom") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "contactValidTill")) || ContactDataChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<ContactDataChoice> = None;
+        let mut f1: Option<crate::ech0010f::v5::MailAddress> = None;
+        let mut f2: Option<xs::Date> = None;
+        let mut f3: Option<xs::Date> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if ContactDataChoice::accepts(ns, local) => 0,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "contactAddress") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "contactValidFrom") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "contactValidTill") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = ContactDataChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0010f::v5::MailAddress as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "contactAddress", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "contactValidFrom", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "contactValidTill", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { choice: f0, contact_address: f1, contact_valid_from: f2, contact_valid_till: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice", "contactAddress", "contactValidFrom", "contactValidTill"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.choice { v.write(w); }
+        if let Some(v) = &self.contact_address { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "contactAddress"); }
+        if let Some(v) = &self.contact_valid_from { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "contactValidFrom"); }
+        if let Some(v) = &self.contact_valid_till { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "contactValidTill"); }
+    }
+}
+impl crate::read::XmlValue for ContactData {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ContactData {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl DeathData {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "deathPeriod") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "placeOfDeath"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "deathPeriod") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "placeOfDeath"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<DeathPeriod> = None;
+        let mut f1: Option<GeneralPlace> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "deathPeriod") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "placeOfDeath") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <DeathPeriod as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "deathPeriod", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <GeneralPlace as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "placeOfDeath", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { death_period: f0, place_of_death: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["deathPeriod", "placeOfDeath"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.death_period { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "deathPeriod"); }
+        if let Some(v) = &self.place_of_death { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "placeOfDeath"); }
+    }
+}
+impl crate::read::XmlValue for DeathData {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for DeathData {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl DeathPeriod {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "dateFrom") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "dateTo"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "dateFrom") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "dateTo"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<xs::Date> = None;
+        let mut f1: Option<xs::Date> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "dateFrom") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "dateTo") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateFrom", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateTo", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { date_from: f0, date_to: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["dateFrom", "dateTo"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.date_from { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "dateFrom"); }
+        if let Some(v) = &self.date_to { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "dateTo"); }
+    }
+}
+impl crate::read::XmlValue for DeathPeriod {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for DeathPeriod {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Destination {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "mailAddress")) || GeneralPlace::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "mailAddress"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let f0 = GeneralPlace::read_children(r, start, Some(Self::accepts_own))?;
+        ok &= f0.is_some();
+        let mut f1: Option<crate::ech0010f::v5::AddressInformation> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "mailAddress") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0010f::v5::AddressInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "mailAddress", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { base: f0, mail_address: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["mailAddress"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        self.base.write_attributes(w);
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.base; v.write_children(w); }
+        if let Some(v) = &self.mail_address { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "mailAddress"); }
+    }
+}
+impl crate::read::XmlValue for Destination {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Destination {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl DwellingAddress {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "EGID") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "EWID") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "householdID") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "address") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "typeOfHousehold") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "movingDate"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "EGID") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "EWID") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "householdID") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "address") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "typeOfHousehold") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "movingDate"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 6];
+        let mut f0: Option<EGID> = None;
+        let mut f1: Option<EWID> = None;
+        let mut f2: Option<HouseholdID> = None;
+        let mut f3: Option<crate::ech0010f::v5::SwissAddressInformation> = None;
+        let mut f4: Option<TypeOfHousehold> = None;
+        let mut f5: Option<xs::Date> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "EGID") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "EWID") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "householdID") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "address") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "typeOfHousehold") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "movingDate") => 5,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EGID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "EGID", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EWID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "EWID", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <HouseholdID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "householdID", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0010f::v5::SwissAddressInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "address", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <TypeOfHousehold as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "typeOfHousehold", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "movingDate", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { egid: f0, ewid: f1, household_id: f2, address: f3, type_of_household: f4, moving_date: f5 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["EGID", "EWID", "householdID", "address", "typeOfHousehold", "movingDate"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.egid { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "EGID"); }
+        if let Some(v) = &self.ewid { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "EWID"); }
+        if let Some(v) = &self.household_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "householdID"); }
+        if let Some(v) = &self.address { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "address"); }
+        if let Some(v) = &self.type_of_household { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "typeOfHousehold"); }
+        if let Some(v) = &self.moving_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "movingDate"); }
+    }
+}
+impl crate::read::XmlValue for DwellingAddress {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for DwellingAddress {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ForeignerName {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "name") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "firstName"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "name") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "firstName"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<crate::ech0044f::v4::BaseName> = None;
+        let mut f1: Option<crate::ech0044f::v4::BaseName> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "name") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "firstName") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044f::v4::BaseName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "name", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044f::v4::BaseName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "firstName", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { name: f0, first_name: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["name", "firstName"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "name"); }
+        if let Some(v) = &self.first_name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "firstName"); }
+    }
+}
+impl crate::read::XmlValue for ForeignerName {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ForeignerName {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl GeneralPlaceChoiceForeignCountry {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "country") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "town"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "country") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "town"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<crate::ech0008f::v3::Country> = None;
+        let mut f1: Option<GeneralPlaceChoiceForeignCountryTown> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "country") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "town") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0008f::v3::Country as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "country", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <GeneralPlaceChoiceForeignCountryTown as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "town", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "country" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { country: f0, town: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["country", "town"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.country; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "country"); }
+        if let Some(v) = &self.town { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "town"); }
+    }
+}
+impl crate::read::XmlValue for GeneralPlaceChoiceForeignCountry {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for GeneralPlaceChoiceForeignCountry {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl GeneralPlaceChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "unknown") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "swissTown") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "foreignCountry"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0011-f/8", "unknown") => Ok({ let c = r.enter()?; <Unknown as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Unknown)),
+            ("http://www.ech.ch/xmlns/eCH-0011-f/8", "swissTown") => Ok({ let c = r.enter()?; <crate::ech0007f::v5::SwissMunicipality as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::SwissTown)),
+            ("http://www.ech.ch/xmlns/eCH-0011-f/8", "foreignCountry") => Ok({ let c = r.enter()?; <GeneralPlaceChoiceForeignCountry as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::ForeignCountry)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::Unknown(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "unknown"),
+            Self::SwissTown(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "swissTown"),
+            Self::ForeignCountry(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "foreignCountry"),
+        }
+    }
+}
+impl GeneralPlace {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        GeneralPlaceChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        GeneralPlaceChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<GeneralPlaceChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if GeneralPlaceChoice::accepts(ns, local) => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = GeneralPlaceChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { choice: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.choice { v.write(w); }
+    }
+}
+impl crate::read::XmlValue for GeneralPlace {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for GeneralPlace {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl MainResidence {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "mainResidence") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "secondaryResidence"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "mainResidence") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "secondaryResidence"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<ResidenceData> = None;
+        let mut f1: Vec<crate::ech0007f::v5::SwissMunicipality> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "mainResidence") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "secondaryResidence") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ResidenceData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "mainResidence", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0007f::v5::SwissMunicipality as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { main_residence: f0, secondary_residence: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["mainResidence", "secondaryResidence"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.main_residence { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "mainResidence"); }
+        for v in &self.secondary_residence { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "secondaryResidence"); }
+    }
+}
+impl crate::read::XmlValue for MainResidence {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for MainResidence {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl MaritalDataRestrictedDivorce {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "maritalStatus") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "dateOfMaritalStatus"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "maritalStatus") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "dateOfMaritalStatus"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<MaritalDataRestrictedDivorceMaritalStatus> = None;
+        let mut f1: Option<xs::Date> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "maritalStatus") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "dateOfMaritalStatus") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <MaritalDataRestrictedDivorceMaritalStatus as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "maritalStatus", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateOfMaritalStatus", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { marital_status: f0, date_of_marital_status: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["maritalStatus", "dateOfMaritalStatus"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.marital_status { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "maritalStatus"); }
+        if let Some(v) = &self.date_of_marital_status { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "dateOfMaritalStatus"); }
+    }
+}
+impl crate::read::XmlValue for MaritalDataRestrictedDivorce {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for MaritalDataRestrictedDivorce {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl MaritalDataRestrictedMaritalStatusPartner {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "maritalStatus") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "dateOfMaritalStatus") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "cancelationReason"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "maritalStatus") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "dateOfMaritalStatus") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "cancelationReason"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<MaritalDataRestrictedMaritalStatusPartnerMaritalStatus> = None;
+        let mut f1: Option<xs::Date> = None;
+        let mut f2: Option<PartnershipAbolition> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "maritalStatus") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "dateOfMaritalStatus") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "cancelationReason") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <MaritalDataRestrictedMaritalStatusPartnerMaritalStatus as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "maritalStatus", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateOfMaritalStatus", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <PartnershipAbolition as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "cancelationReason", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { marital_status: f0, date_of_marital_status: f1, cancelation_reason: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["maritalStatus", "dateOfMaritalStatus", "cancelationReason"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.marital_status { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "maritalStatus"); }
+        if let Some(v) = &self.date_of_marital_status { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "dateOfMaritalStatus"); }
+        if let Some(v) = &self.cancelation_reason { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "cancelationReason"); }
+    }
+}
+impl crate::read::XmlValue for MaritalDataRestrictedMaritalStatusPartner {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for MaritalDataRestrictedMaritalStatusPartner {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl MaritalDataRestrictedMarriage {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "maritalStatus") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "dateOfMaritalStatus") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "officialProofOfMaritalStatusYesNo"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "maritalStatus") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "dateOfMaritalStatus") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "officialProofOfMaritalStatusYesNo"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<MaritalDataRestrictedMarriageMaritalStatus> = None;
+        let mut f1: Option<xs::Date> = None;
+        let mut f2: Option<bool> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "maritalStatus") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "dateOfMaritalStatus") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "officialProofOfMaritalStatusYesNo") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <MaritalDataRestrictedMarriageMaritalStatus as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "maritalStatus", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateOfMaritalStatus", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <bool as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "officialProofOfMaritalStatusYesNo", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { marital_status: f0, date_of_marital_status: f1, official_proof_of_marital_status_yes_no: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["maritalStatus", "dateOfMaritalStatus", "officialProofOfMaritalStatusYesNo"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.marital_status { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "maritalStatus"); }
+        if let Some(v) = &self.date_of_marital_status { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "dateOfMaritalStatus"); }
+        if let Some(v) = &self.official_proof_of_marital_status_yes_no { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "officialProofOfMaritalStatusYesNo"); }
+    }
+}
+impl crate::read::XmlValue for MaritalDataRestrictedMarriage {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for MaritalDataRestrictedMarriage {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl MaritalDataRestrictedPartnership {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "maritalStatus") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "dateOfMaritalStatus") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "officialProofOfMaritalStatusYesNo"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "maritalStatus") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "dateOfMaritalStatus") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "officialProofOfMaritalStatusYesNo"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<MaritalDataRestrictedPartnershipMaritalStatus> = None;
+        let mut f1: Option<xs::Date> = None;
+        let mut f2: Option<bool> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "maritalStatus") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "dateOfMaritalStatus") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "officialProofOfMaritalStatusYesNo") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <MaritalDataRestrictedPartnershipMaritalStatus as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "maritalStatus", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateOfMaritalStatus", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <bool as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "officialProofOfMaritalStatusYesNo", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { marital_status: f0, date_of_marital_status: f1, official_proof_of_marital_status_yes_no: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["maritalStatus", "dateOfMaritalStatus", "officialProofOfMaritalStatusYesNo"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.marital_status { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "maritalStatus"); }
+        if let Some(v) = &self.date_of_marital_status { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "dateOfMaritalStatus"); }
+        if let Some(v) = &self.official_proof_of_marital_status_yes_no { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "officialProofOfMaritalStatusYesNo"); }
+    }
+}
+impl crate::read::XmlValue for MaritalDataRestrictedPartnership {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for MaritalDataRestrictedPartnership {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl MaritalDataRestrictedUndoMarried {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "maritalStatus") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "dateOfMaritalStatus"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "maritalStatus") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "dateOfMaritalStatus"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<MaritalDataRestrictedUndoMarriedMaritalStatus> = None;
+        let mut f1: Option<xs::Date> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "maritalStatus") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "dateOfMaritalStatus") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <MaritalDataRestrictedUndoMarriedMaritalStatus as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "maritalStatus", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateOfMaritalStatus", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { marital_status: f0, date_of_marital_status: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["maritalStatus", "dateOfMaritalStatus"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.marital_status { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "maritalStatus"); }
+        if let Some(v) = &self.date_of_marital_status { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "dateOfMaritalStatus"); }
+    }
+}
+impl crate::read::XmlValue for MaritalDataRestrictedUndoMarried {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for MaritalDataRestrictedUndoMarried {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl MaritalDataRestrictedUndoPartnership {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "maritalStatus") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "dateOfMaritalStatus") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "cancelationReason"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "maritalStatus") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "dateOfMaritalStatus") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "cancelationReason"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<MaritalDataRestrictedUndoPartnershipMaritalStatus> = None;
+        let mut f1: Option<xs::Date> = None;
+        let mut f2: Option<PartnershipAbolition> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "maritalStatus") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "dateOfMaritalStatus") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "cancelationReason") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <MaritalDataRestrictedUndoPartnershipMaritalStatus as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "maritalStatus", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateOfMaritalStatus", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <PartnershipAbolition as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "cancelationReason", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { marital_status: f0, date_of_marital_status: f1, cancelation_reason: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["maritalStatus", "dateOfMaritalStatus", "cancelationReason"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.marital_status { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "maritalStatus"); }
+        if let Some(v) = &self.date_of_marital_status { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "dateOfMaritalStatus"); }
+        if let Some(v) = &self.cancelation_reason { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "cancelationReason"); }
+    }
+}
+impl crate::read::XmlValue for MaritalDataRestrictedUndoPartnership {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for MaritalDataRestrictedUndoPartnership {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl MaritalData {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "maritalStatus") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "dateOfMaritalStatus") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "cancelationReason") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "officialProofOfMaritalStatusYesNo") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "separationData"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "maritalStatus") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "dateOfMaritalStatus") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "cancelationReason") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "officialProofOfMaritalStatusYesNo") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "separationData"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 5];
+        let mut f0: Option<MaritalStatus> = None;
+        let mut f1: Option<xs::Date> = None;
+        let mut f2: Option<PartnershipAbolition> = None;
+        let mut f3: Option<bool> = None;
+        let mut f4: Option<SeparationData> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "maritalStatus") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "dateOfMaritalStatus") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "cancelationReason") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "officialProofOfMaritalStatusYesNo") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "separationData") => 4,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <MaritalStatus as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "maritalStatus", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateOfMaritalStatus", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <PartnershipAbolition as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "cancelationReason", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <bool as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "officialProofOfMaritalStatusYesNo", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SeparationData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "separationData", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { marital_status: f0, date_of_marital_status: f1, cancelation_reason: f2, official_proof_of_marital_status_yes_no: f3, separation_data: f4 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["maritalStatus", "dateOfMaritalStatus", "cancelationReason", "officialProofOfMaritalStatusYesNo", "separationData"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.marital_status { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "maritalStatus"); }
+        if let Some(v) = &self.date_of_marital_status { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "dateOfMaritalStatus"); }
+        if let Some(v) = &self.cancelation_reason { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "cancelationReason"); }
+        if let Some(v) = &self.official_proof_of_marital_status_yes_no { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "officialProofOfMaritalStatusYesNo"); }
+        if let Some(v) = &self.separation_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "separationData"); }
+    }
+}
+impl crate::read::XmlValue for MaritalData {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for MaritalData {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl NameDataChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "nameOnForeignPassport") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "declaredForeignName"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0011-f/8", "nameOnForeignPassport") => Ok({ let c = r.enter()?; <ForeignerName as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::NameOnForeignPassport)),
+            ("http://www.ech.ch/xmlns/eCH-0011-f/8", "declaredForeignName") => Ok({ let c = r.enter()?; <ForeignerName as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::DeclaredForeignName)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::NameOnForeignPassport(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "nameOnForeignPassport"),
+            Self::DeclaredForeignName(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "declaredForeignName"),
+        }
+    }
+}
+impl NameData {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "officialName") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "firstName") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "originalName") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "allianceName") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "aliasName") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "otherName") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "callName")) || NameDataChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "officialName") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "firstName") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "originalName") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "allianceName") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "aliasName") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "otherName") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "callName")) || NameDataChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 8];
+        let mut f0: Option<crate::ech0044f::v4::BaseName> = None;
+        let mut f1: Option<crate::ech0044f::v4::BaseName> = None;
+        let mut f2: Option<crate::ech0044f::v4::BaseName> = None;
+        let mut f3: Option<crate::ech0044f::v4::BaseName> = None;
+        let mut f4: Option<crate::ech0044f::v4::BaseName> = None;
+        let mut f5: Option<crate::ech0044f::v4::BaseName> = None;
+        let mut f6: Option<crate::ech0044f::v4::BaseName> = None;
+        let mut f7: Option<NameDataChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "officialName") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "firstName") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "originalName") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "allianceName") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "aliasName") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "otherName") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "callName") => 6,
+                (ns, local) if NameDataChoice::accepts(ns, local) => 7,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044f::v4::BaseName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "officialName", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044f::v4::BaseName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "firstName", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044f::v4::BaseName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "originalName", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044f::v4::BaseName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "allianceName", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044f::v4::BaseName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "aliasName", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044f::v4::BaseName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "otherName", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044f::v4::BaseName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "callName", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = NameDataChoice::read(r, start)?; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { official_name: f0, first_name: f1, original_name: f2, alliance_name: f3, alias_name: f4, other_name: f5, call_name: f6, choice: f7 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["officialName", "firstName", "originalName", "allianceName", "aliasName", "otherName", "callName", "choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.official_name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "officialName"); }
+        if let Some(v) = &self.first_name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "firstName"); }
+        if let Some(v) = &self.original_name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "originalName"); }
+        if let Some(v) = &self.alliance_name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "allianceName"); }
+        if let Some(v) = &self.alias_name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "aliasName"); }
+        if let Some(v) = &self.other_name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "otherName"); }
+        if let Some(v) = &self.call_name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "callName"); }
+        if let Some(v) = &self.choice { v.write(w); }
+    }
+}
+impl crate::read::XmlValue for NameData {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for NameData {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl NationalityDataCountryInfo {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "country") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "nationalityValidFrom"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "country") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "nationalityValidFrom"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<crate::ech0008f::v3::Country> = None;
+        let mut f1: Option<xs::Date> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "country") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "nationalityValidFrom") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0008f::v3::Country as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "country", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "nationalityValidFrom", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { country: f0, nationality_valid_from: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["country", "nationalityValidFrom"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.country { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "country"); }
+        if let Some(v) = &self.nationality_valid_from { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "nationalityValidFrom"); }
+    }
+}
+impl crate::read::XmlValue for NationalityDataCountryInfo {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for NationalityDataCountryInfo {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl NationalityData {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "nationalityStatus") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "countryInfo"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "nationalityStatus") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "countryInfo"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<NationalityStatus> = None;
+        let mut f1: Vec<NationalityDataCountryInfo> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "nationalityStatus") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "countryInfo") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NationalityStatus as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "nationalityStatus", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NationalityDataCountryInfo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { nationality_status: f0, country_info: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["nationalityStatus", "countryInfo"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.nationality_status { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "nationalityStatus"); }
+        for v in &self.country_info { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "countryInfo"); }
+    }
+}
+impl crate::read::XmlValue for NationalityData {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for NationalityData {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl OtherResidenceSecondaryResidence {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "reportingMunicipality") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "arrivalDate") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "comesFrom") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "dwellingAddress") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "departureDate") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "goesTo"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "reportingMunicipality") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "arrivalDate") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "comesFrom") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "dwellingAddress") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "departureDate") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "goesTo"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 6];
+        let mut f0: Option<crate::ech0007f::v5::SwissMunicipality> = None;
+        let mut f1: Option<xs::Date> = None;
+        let mut f2: Option<Destination> = None;
+        let mut f3: Option<DwellingAddress> = None;
+        let mut f4: Option<xs::Date> = None;
+        let mut f5: Option<Destination> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "reportingMunicipality") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "arrivalDate") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "comesFrom") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "dwellingAddress") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "departureDate") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "goesTo") => 5,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0007f::v5::SwissMunicipality as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "reportingMunicipality", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <xs::Date as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "arrivalDate", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <Destination as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "comesFrom", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <DwellingAddress as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dwellingAddress", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "departureDate", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Destination as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "goesTo", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "reportingMunicipality" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "arrivalDate" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "comesFrom" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "dwellingAddress" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        Ok(Some(Self { reporting_municipality: f0, arrival_date: f1, comes_from: f2, dwelling_address: f3, departure_date: f4, goes_to: f5 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["reportingMunicipality", "arrivalDate", "comesFrom", "dwellingAddress", "departureDate", "goesTo"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.reporting_municipality; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "reportingMunicipality"); }
+        { let v = &self.arrival_date; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "arrivalDate"); }
+        { let v = &self.comes_from; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "comesFrom"); }
+        { let v = &self.dwelling_address; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "dwellingAddress"); }
+        if let Some(v) = &self.departure_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "departureDate"); }
+        if let Some(v) = &self.goes_to { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "goesTo"); }
+    }
+}
+impl crate::read::XmlValue for OtherResidenceSecondaryResidence {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for OtherResidenceSecondaryResidence {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl OtherResidence {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "secondaryResidence"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "secondaryResidence"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<OtherResidenceSecondaryResidence> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "secondaryResidence") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <OtherResidenceSecondaryResidence as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "secondaryResidence", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { secondary_residence: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["secondaryResidence"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.secondary_residence { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "secondaryResidence"); }
+    }
+}
+impl crate::read::XmlValue for OtherResidence {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for OtherResidence {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl PartnerIdOrganisation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "localPersonId") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "otherPersonId"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "localPersonId") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "otherPersonId"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<crate::ech0044f::v4::NamedPersonId> = None;
+        let mut f1: Vec<crate::ech0044f::v4::NamedPersonId> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "localPersonId") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "otherPersonId") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044f::v4::NamedPersonId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "localPersonId", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044f::v4::NamedPersonId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { local_person_id: f0, other_person_id: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["localPersonId", "otherPersonId"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.local_person_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "localPersonId"); }
+        for v in &self.other_person_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "otherPersonId"); }
+    }
+}
+impl crate::read::XmlValue for PartnerIdOrganisation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for PartnerIdOrganisation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl PersonChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "placeOfOrigin") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "residencePermit"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0011-f/8", "placeOfOrigin") => {
+                let mut all = Vec::new();
+                loop {
+                    match { let c = r.enter()?; <PlaceOfOrigin as crate::read::XmlValue>::read_element(r, &c)? } { Some(v) => all.push(v), None => return Ok(None) }
+                    match r.peek_child()? { Some(c) if c.ns == ns && c.local == local => {} _ => break }
+                }
+                Ok(Some(Self::PlaceOfOrigin(all)))
+            }
+            ("http://www.ech.ch/xmlns/eCH-0011-f/8", "residencePermit") => Ok({ let c = r.enter()?; <ResidencePermitData as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::ResidencePermit)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::PlaceOfOrigin(all) => { for v in all { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "placeOfOrigin"); } }
+            Self::ResidencePermit(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "residencePermit"),
+        }
+    }
+}
+impl Person {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "personIdentification") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "nameData") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "birthData") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "religionData") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "maritalData") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "nationalityData") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "deathData") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "contactData") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "languageOfCorrespondance") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "restrictedVotingAndElectionRightFederation")) || PersonChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "personIdentification") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "nameData") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "birthData") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "religionData") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "maritalData") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "nationalityData") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "deathData") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "contactData") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "languageOfCorrespondance") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "restrictedVotingAndElectionRightFederation")) || PersonChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 11];
+        let mut f0: Option<crate::ech0044f::v4::PersonIdentification> = None;
+        let mut f1: Option<NameData> = None;
+        let mut f2: Option<BirthData> = None;
+        let mut f3: Option<ReligionData> = None;
+        let mut f4: Option<MaritalData> = None;
+        let mut f5: Option<NationalityData> = None;
+        let mut f6: Option<DeathData> = None;
+        let mut f7: Option<ContactData> = None;
+        let mut f8: Option<Language> = None;
+        let mut f9: Option<bool> = None;
+        let mut f10: Option<PersonChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "personIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "nameData") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "birthData") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "religionData") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "maritalData") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "nationalityData") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "deathData") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "contactData") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "languageOfCorrespondance") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "restrictedVotingAndElectionRightFederation") => 9,
+                (ns, local) if PersonChoice::accepts(ns, local) => 10,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044f::v4::PersonIdentification as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "personIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NameData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "nameData", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BirthData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "birthData", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ReligionData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "religionData", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <MaritalData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "maritalData", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NationalityData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "nationalityData", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <DeathData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "deathData", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ContactData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "contactData", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Language as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "languageOfCorrespondance", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let dup = f9.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <bool as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f9 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "restrictedVotingAndElectionRightFederation", found: 2, max: 1 }); } }
+                10 => { seen[10] = true; let dup = f10.is_some(); let got = PersonChoice::read(r, start)?; match got { Some(v) => f10 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { person_identification: f0, name_data: f1, birth_data: f2, religion_data: f3, marital_data: f4, nationality_data: f5, death_data: f6, contact_data: f7, language_of_correspondance: f8, restricted_voting_and_election_right_federation: f9, choice: f10 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["personIdentification", "nameData", "birthData", "religionData", "maritalData", "nationalityData", "deathData", "contactData", "languageOfCorrespondance", "restrictedVotingAndElectionRightFederation", "choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.person_identification { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "personIdentification"); }
+        if let Some(v) = &self.name_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "nameData"); }
+        if let Some(v) = &self.birth_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "birthData"); }
+        if let Some(v) = &self.religion_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "religionData"); }
+        if let Some(v) = &self.marital_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "maritalData"); }
+        if let Some(v) = &self.nationality_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "nationalityData"); }
+        if let Some(v) = &self.death_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "deathData"); }
+        if let Some(v) = &self.contact_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "contactData"); }
+        if let Some(v) = &self.language_of_correspondance { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "languageOfCorrespondance"); }
+        if let Some(v) = &self.restricted_voting_and_election_right_federation { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "restrictedVotingAndElectionRightFederation"); }
+        if let Some(v) = &self.choice { v.write(w); }
+    }
+}
+impl crate::read::XmlValue for Person {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Person {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl PlaceOfOrigin {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "originName") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "canton") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "placeOfOriginId") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "historyMunicipalityId"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "originName") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "canton") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "placeOfOriginId") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "historyMunicipalityId"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<PlaceOfOriginOriginName> = None;
+        let mut f1: Option<crate::ech0007f::v5::CantonAbbreviation> = None;
+        let mut f2: Option<crate::ech0135::v1::PlaceOfOriginId> = None;
+        let mut f3: Option<crate::ech0007f::v5::HistoryMunicipalityId> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "originName") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "canton") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "placeOfOriginId") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "historyMunicipalityId") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <PlaceOfOriginOriginName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "originName", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0007f::v5::CantonAbbreviation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "canton", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0135::v1::PlaceOfOriginId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "placeOfOriginId", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0007f::v5::HistoryMunicipalityId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "historyMunicipalityId", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { origin_name: f0, canton: f1, place_of_origin_id: f2, history_municipality_id: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["originName", "canton", "placeOfOriginId", "historyMunicipalityId"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.origin_name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "originName"); }
+        if let Some(v) = &self.canton { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "canton"); }
+        if let Some(v) = &self.place_of_origin_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "placeOfOriginId"); }
+        if let Some(v) = &self.history_municipality_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "historyMunicipalityId"); }
+    }
+}
+impl crate::read::XmlValue for PlaceOfOrigin {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for PlaceOfOrigin {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ReligionData {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "religion") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "religionValidFrom"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "religion") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "religionValidFrom"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<Religion> = None;
+        let mut f1: Option<xs::Date> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "religion") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "religionValidFrom") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Religion as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "religion", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "religionValidFrom", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { religion: f0, religion_valid_from: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["religion", "religionValidFrom"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.religion { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "religion"); }
+        if let Some(v) = &self.religion_valid_from { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "religionValidFrom"); }
+    }
+}
+impl crate::read::XmlValue for ReligionData {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ReligionData {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ReportedPersonChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "hasMainResidence") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "hasSecondaryResidence") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "hasOtherResidence"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0011-f/8", "hasMainResidence") => Ok({ let c = r.enter()?; <MainResidence as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::HasMainResidence)),
+            ("http://www.ech.ch/xmlns/eCH-0011-f/8", "hasSecondaryResidence") => Ok({ let c = r.enter()?; <SecondaryResidence as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::HasSecondaryResidence)),
+            ("http://www.ech.ch/xmlns/eCH-0011-f/8", "hasOtherResidence") => Ok({ let c = r.enter()?; <OtherResidence as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::HasOtherResidence)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::HasMainResidence(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "hasMainResidence"),
+            Self::HasSecondaryResidence(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "hasSecondaryResidence"),
+            Self::HasOtherResidence(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "hasOtherResidence"),
+        }
+    }
+}
+impl ReportedPerson {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "person")) || ReportedPersonChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "person")) || ReportedPersonChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<Person> = None;
+        let mut f1: Option<ReportedPersonChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "person") => 0,
+                (ns, local) if ReportedPersonChoice::accepts(ns, local) => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Person as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "person", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = ReportedPersonChoice::read(r, start)?; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { person: f0, choice: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["person", "choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.person { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "person"); }
+        if let Some(v) = &self.choice { v.write(w); }
+    }
+}
+impl crate::read::XmlValue for ReportedPerson {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ReportedPerson {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ResidenceData {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "reportingMunicipality") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "arrivalDate") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "comesFrom") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "dwellingAddress") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "departureDate") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "goesTo"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "reportingMunicipality") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "arrivalDate") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "comesFrom") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "dwellingAddress") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "departureDate") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "goesTo"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 6];
+        let mut f0: Option<crate::ech0007f::v5::SwissMunicipality> = None;
+        let mut f1: Option<xs::Date> = None;
+        let mut f2: Option<Destination> = None;
+        let mut f3: Option<DwellingAddress> = None;
+        let mut f4: Option<xs::Date> = None;
+        let mut f5: Option<Destination> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "reportingMunicipality") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "arrivalDate") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "comesFrom") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "dwellingAddress") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "departureDate") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "goesTo") => 5,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0007f::v5::SwissMunicipality as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "reportingMunicipality", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "arrivalDate", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Destination as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "comesFrom", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <DwellingAddress as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dwellingAddress", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "departureDate", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Destination as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "goesTo", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { reporting_municipality: f0, arrival_date: f1, comes_from: f2, dwelling_address: f3, departure_date: f4, goes_to: f5 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["reportingMunicipality", "arrivalDate", "comesFrom", "dwellingAddress", "departureDate", "goesTo"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.reporting_municipality { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "reportingMunicipality"); }
+        if let Some(v) = &self.arrival_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "arrivalDate"); }
+        if let Some(v) = &self.comes_from { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "comesFrom"); }
+        if let Some(v) = &self.dwelling_address { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "dwellingAddress"); }
+        if let Some(v) = &self.departure_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "departureDate"); }
+        if let Some(v) = &self.goes_to { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "goesTo"); }
+    }
+}
+impl crate::read::XmlValue for ResidenceData {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ResidenceData {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ResidencePermitData {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "residencePermit") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "residencePermitValidFrom") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "residencePermitValidTill") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "entryDate"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "residencePermit") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "residencePermitValidFrom") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "residencePermitValidTill") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "entryDate"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<crate::ech0006::v2::ResidencePermit> = None;
+        let mut f1: Option<xs::Date> = None;
+        let mut f2: Option<xs::Date> = None;
+        let mut f3: Option<xs::Date> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "residencePermit") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "residencePermitValidFrom") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "residencePermitValidTill") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "entryDate") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0006::v2::ResidencePermit as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "residencePermit", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "residencePermitValidFrom", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "residencePermitValidTill", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "entryDate", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { residence_permit: f0, residence_permit_valid_from: f1, residence_permit_valid_till: f2, entry_date: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["residencePermit", "residencePermitValidFrom", "residencePermitValidTill", "entryDate"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.residence_permit { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "residencePermit"); }
+        if let Some(v) = &self.residence_permit_valid_from { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "residencePermitValidFrom"); }
+        if let Some(v) = &self.residence_permit_valid_till { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "residencePermitValidTill"); }
+        if let Some(v) = &self.entry_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "entryDate"); }
+    }
+}
+impl crate::read::XmlValue for ResidencePermitData {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ResidencePermitData {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl SecondaryResidenceSecondaryResidence {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "reportingMunicipality") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "arrivalDate") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "comesFrom") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "dwellingAddress") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "departureDate") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "goesTo"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "reportingMunicipality") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "arrivalDate") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "comesFrom") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "dwellingAddress") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "departureDate") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "goesTo"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 6];
+        let mut f0: Option<crate::ech0007f::v5::SwissMunicipality> = None;
+        let mut f1: Option<xs::Date> = None;
+        let mut f2: Option<Destination> = None;
+        let mut f3: Option<DwellingAddress> = None;
+        let mut f4: Option<xs::Date> = None;
+        let mut f5: Option<Destination> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "reportingMunicipality") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "arrivalDate") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "comesFrom") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "dwellingAddress") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "departureDate") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "goesTo") => 5,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0007f::v5::SwissMunicipality as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "reportingMunicipality", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <xs::Date as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "arrivalDate", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <Destination as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "comesFrom", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <DwellingAddress as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dwellingAddress", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "departureDate", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Destination as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "goesTo", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "reportingMunicipality" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "arrivalDate" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "comesFrom" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "dwellingAddress" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        Ok(Some(Self { reporting_municipality: f0, arrival_date: f1, comes_from: f2, dwelling_address: f3, departure_date: f4, goes_to: f5 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["reportingMunicipality", "arrivalDate", "comesFrom", "dwellingAddress", "departureDate", "goesTo"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.reporting_municipality; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "reportingMunicipality"); }
+        { let v = &self.arrival_date; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "arrivalDate"); }
+        { let v = &self.comes_from; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "comesFrom"); }
+        { let v = &self.dwelling_address; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "dwellingAddress"); }
+        if let Some(v) = &self.departure_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "departureDate"); }
+        if let Some(v) = &self.goes_to { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "goesTo"); }
+    }
+}
+impl crate::read::XmlValue for SecondaryResidenceSecondaryResidence {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for SecondaryResidenceSecondaryResidence {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl SecondaryResidence {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "mainResidence") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "secondaryResidence"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "mainResidence") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "secondaryResidence"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<crate::ech0007f::v5::SwissMunicipality> = None;
+        let mut f1: Option<SecondaryResidenceSecondaryResidence> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "mainResidence") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "secondaryResidence") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0007f::v5::SwissMunicipality as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "mainResidence", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SecondaryResidenceSecondaryResidence as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "secondaryResidence", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { main_residence: f0, secondary_residence: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["mainResidence", "secondaryResidence"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.main_residence { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "mainResidence"); }
+        if let Some(v) = &self.secondary_residence { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "secondaryResidence"); }
+    }
+}
+impl crate::read::XmlValue for SecondaryResidence {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for SecondaryResidence {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl SeparationData {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "separation") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "separationValidFrom") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "separationValidTill"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "separation") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "separationValidFrom") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "separationValidTill"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<Separation> = None;
+        let mut f1: Option<xs::Date> = None;
+        let mut f2: Option<xs::Date> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "separation") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "separationValidFrom") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "separationValidTill") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Separation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "separation", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "separationValidFrom", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "separationValidTill", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { separation: f0, separation_valid_from: f1, separation_valid_till: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["separation", "separationValidFrom", "separationValidTill"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.separation { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "separation"); }
+        if let Some(v) = &self.separation_valid_from { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "separationValidFrom"); }
+        if let Some(v) = &self.separation_valid_till { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "separationValidTill"); }
+    }
+}
+impl crate::read::XmlValue for SeparationData {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for SeparationData {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl SwissMunicipalityWithoutBFS {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "municipalityId") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "municipalityName") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "cantonAbbreviation"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "municipalityId") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "municipalityName") | ("http://www.ech.ch/xmlns/eCH-0011-f/8", "cantonAbbreviation"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<crate::ech0007f::v5::MunicipalityId> = None;
+        let mut f1: Option<crate::ech0007f::v5::MunicipalityName> = None;
+        let mut f2: Option<crate::ech0007f::v5::CantonAbbreviation> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "municipalityId") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "municipalityName") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "cantonAbbreviation") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0007f::v5::MunicipalityId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "municipalityId", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0007f::v5::MunicipalityName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "municipalityName", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0007f::v5::CantonAbbreviation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "cantonAbbreviation", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { municipality_id: f0, municipality_name: f1, canton_abbreviation: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["municipalityId", "municipalityName", "cantonAbbreviation"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.municipality_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "municipalityId"); }
+        if let Some(v) = &self.municipality_name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "municipalityName"); }
+        if let Some(v) = &self.canton_abbreviation { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "cantonAbbreviation"); }
+    }
+}
+impl crate::read::XmlValue for SwissMunicipalityWithoutBFS {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for SwissMunicipalityWithoutBFS {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl PersonRoot {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "reportedPerson"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0011-f/8", "reportedPerson"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<ReportedPerson> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0011-f/8", "reportedPerson") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <ReportedPerson as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "reportedPerson", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "reportedPerson" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { reported_person: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["reportedPerson"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.reported_person; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0011-f/8", "reportedPerson"); }
+    }
+}
+impl crate::read::XmlValue for PersonRoot {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for PersonRoot {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}

@@ -301,3 +301,932 @@ pub struct PersonAddonRoot {
     pub person_addon: PersonAddon,
 }
 
+impl NameOfParentAtBirthChoiceOption1 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/4", "firstName") | ("http://www.ech.ch/xmlns/eCH-0021/4", "officialName"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/4", "firstName") | ("http://www.ech.ch/xmlns/eCH-0021/4", "officialName"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<crate::ech0044::v2::OfficialFirstName> = None;
+        let mut f1: Option<crate::ech0044::v2::BaseName> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0021/4", "firstName") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0021/4", "officialName") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0044::v2::OfficialFirstName as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "firstName", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0044::v2::BaseName as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "officialName", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "firstName" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "officialName" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { first_name: f0, official_name: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["firstName", "officialName"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.first_name; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/4", "firstName"); }
+        { let v = &self.official_name; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/4", "officialName"); }
+    }
+}
+impl crate::read::XmlValue for NameOfParentAtBirthChoiceOption1 {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for NameOfParentAtBirthChoiceOption1 {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl NameOfParentAtBirthChoiceOption2 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/4", "firstNameOnly"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/4", "firstNameOnly"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<crate::ech0044::v2::OfficialFirstName> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0021/4", "firstNameOnly") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0044::v2::OfficialFirstName as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "firstNameOnly", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "firstNameOnly" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { first_name_only: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["firstNameOnly"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.first_name_only; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/4", "firstNameOnly"); }
+    }
+}
+impl crate::read::XmlValue for NameOfParentAtBirthChoiceOption2 {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for NameOfParentAtBirthChoiceOption2 {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl NameOfParentAtBirthChoiceOption3 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/4", "officialNameOnly"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/4", "officialNameOnly"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<crate::ech0044::v2::BaseName> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0021/4", "officialNameOnly") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0044::v2::BaseName as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "officialNameOnly", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "officialNameOnly" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { official_name_only: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["officialNameOnly"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.official_name_only; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/4", "officialNameOnly"); }
+    }
+}
+impl crate::read::XmlValue for NameOfParentAtBirthChoiceOption3 {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for NameOfParentAtBirthChoiceOption3 {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl NameOfParentAtBirthChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        NameOfParentAtBirthChoiceOption1::accepts(ns, local) || NameOfParentAtBirthChoiceOption2::accepts(ns, local) || NameOfParentAtBirthChoiceOption3::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            (ns, local) if NameOfParentAtBirthChoiceOption1::accepts(ns, local) => Ok(NameOfParentAtBirthChoiceOption1::read_children(r, start, Some(|_, _| true))?.map(Self::FirstName)),
+            (ns, local) if NameOfParentAtBirthChoiceOption2::accepts(ns, local) => Ok(NameOfParentAtBirthChoiceOption2::read_children(r, start, Some(|_, _| true))?.map(Self::FirstNameOnly)),
+            (ns, local) if NameOfParentAtBirthChoiceOption3::accepts(ns, local) => Ok(NameOfParentAtBirthChoiceOption3::read_children(r, start, Some(|_, _| true))?.map(Self::OfficialNameOnly)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::FirstName(v) => v.write_children(w),
+            Self::FirstNameOnly(v) => v.write_children(w),
+            Self::OfficialNameOnly(v) => v.write_children(w),
+        }
+    }
+}
+impl NameOfParentAtBirth {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        NameOfParentAtBirthChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        NameOfParentAtBirthChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<NameOfParentAtBirthChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if NameOfParentAtBirthChoice::accepts(ns, local) => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = NameOfParentAtBirthChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice4", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice4" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { choice4: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice4"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice4; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for NameOfParentAtBirth {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for NameOfParentAtBirth {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Occupation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/4", "jobTitle") | ("http://www.ech.ch/xmlns/eCH-0021/4", "kindOfEmployment") | ("http://www.ech.ch/xmlns/eCH-0021/4", "employer") | ("http://www.ech.ch/xmlns/eCH-0021/4", "placeOfWork") | ("http://www.ech.ch/xmlns/eCH-0021/4", "placeOfEmployer") | ("http://www.ech.ch/xmlns/eCH-0021/4", "occupationValidTill"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/4", "jobTitle") | ("http://www.ech.ch/xmlns/eCH-0021/4", "kindOfEmployment") | ("http://www.ech.ch/xmlns/eCH-0021/4", "employer") | ("http://www.ech.ch/xmlns/eCH-0021/4", "placeOfWork") | ("http://www.ech.ch/xmlns/eCH-0021/4", "placeOfEmployer") | ("http://www.ech.ch/xmlns/eCH-0021/4", "occupationValidTill"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 6];
+        let mut f0: Option<OccupationJobTitle> = None;
+        let mut f1: Option<OccupationKindOfEmployment> = None;
+        let mut f2: Option<OccupationEmployer> = None;
+        let mut f3: Option<crate::ech0010::v4::AddressInformation> = None;
+        let mut f4: Option<crate::ech0010::v4::AddressInformation> = None;
+        let mut f5: Option<xs::Date> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0021/4", "jobTitle") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0021/4", "kindOfEmployment") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0021/4", "employer") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0021/4", "placeOfWork") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0021/4", "placeOfEmployer") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0021/4", "occupationValidTill") => 5,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <OccupationJobTitle as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "jobTitle", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <OccupationKindOfEmployment as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "kindOfEmployment", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <OccupationEmployer as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "employer", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0010::v4::AddressInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "placeOfWork", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0010::v4::AddressInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "placeOfEmployer", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "occupationValidTill", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { job_title: f0, kind_of_employment: f1, employer: f2, place_of_work: f3, place_of_employer: f4, occupation_valid_till: f5 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["jobTitle", "kindOfEmployment", "employer", "placeOfWork", "placeOfEmployer", "occupationValidTill"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.job_title { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/4", "jobTitle"); }
+        if let Some(v) = &self.kind_of_employment { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/4", "kindOfEmployment"); }
+        if let Some(v) = &self.employer { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/4", "employer"); }
+        if let Some(v) = &self.place_of_work { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/4", "placeOfWork"); }
+        if let Some(v) = &self.place_of_employer { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/4", "placeOfEmployer"); }
+        if let Some(v) = &self.occupation_valid_till { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/4", "occupationValidTill"); }
+    }
+}
+impl crate::read::XmlValue for Occupation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Occupation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl PersonAddon {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/4", "personidentification") | ("http://www.ech.ch/xmlns/eCH-0021/4", "nameOfFatherAtBirth") | ("http://www.ech.ch/xmlns/eCH-0021/4", "nameOfMotherAtBirth") | ("http://www.ech.ch/xmlns/eCH-0021/4", "relationship") | ("http://www.ech.ch/xmlns/eCH-0021/4", "originAddon") | ("http://www.ech.ch/xmlns/eCH-0021/4", "occupation") | ("http://www.ech.ch/xmlns/eCH-0021/4", "dataLock") | ("http://www.ech.ch/xmlns/eCH-0021/4", "paperLock"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/4", "personidentification") | ("http://www.ech.ch/xmlns/eCH-0021/4", "nameOfFatherAtBirth") | ("http://www.ech.ch/xmlns/eCH-0021/4", "nameOfMotherAtBirth") | ("http://www.ech.ch/xmlns/eCH-0021/4", "relationship") | ("http://www.ech.ch/xmlns/eCH-0021/4", "originAddon") | ("http://www.ech.ch/xmlns/eCH-0021/4", "occupation") | ("http://www.ech.ch/xmlns/eCH-0021/4", "dataLock") | ("http://www.ech.ch/xmlns/eCH-0021/4", "paperLock"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 8];
+        let mut f0: Option<crate::ech0044::v2::PersonIdentification> = None;
+        let mut f1: Option<NameOfParentAtBirth> = None;
+        let mut f2: Option<NameOfParentAtBirth> = None;
+        let mut f3: Vec<Relationship> = Vec::new();
+        let mut f4: Vec<PlaceOfOriginAddon> = Vec::new();
+        let mut f5: Vec<Occupation> = Vec::new();
+        let mut f6: Option<DataLock> = None;
+        let mut f7: Option<PaperLock> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0021/4", "personidentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0021/4", "nameOfFatherAtBirth") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0021/4", "nameOfMotherAtBirth") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0021/4", "relationship") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0021/4", "originAddon") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0021/4", "occupation") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0021/4", "dataLock") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0021/4", "paperLock") => 7,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0044::v2::PersonIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "personidentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NameOfParentAtBirth as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "nameOfFatherAtBirth", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NameOfParentAtBirth as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "nameOfMotherAtBirth", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Relationship as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3.push(v), None => ok = false } }
+                4 => { seen[4] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <PlaceOfOriginAddon as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4.push(v), None => ok = false } }
+                5 => { seen[5] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Occupation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5.push(v), None => ok = false } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <DataLock as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dataLock", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <PaperLock as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "paperLock", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "personidentification" }); ok = false; }
+        if f5.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "occupation", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { personidentification: f0, name_of_father_at_birth: f1, name_of_mother_at_birth: f2, relationship: f3, origin_addon: f4, occupation: f5, data_lock: f6, paper_lock: f7 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["personidentification", "nameOfFatherAtBirth", "nameOfMotherAtBirth", "relationship", "originAddon", "occupation", "dataLock", "paperLock"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.personidentification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/4", "personidentification"); }
+        if let Some(v) = &self.name_of_father_at_birth { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/4", "nameOfFatherAtBirth"); }
+        if let Some(v) = &self.name_of_mother_at_birth { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/4", "nameOfMotherAtBirth"); }
+        for v in &self.relationship { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/4", "relationship"); }
+        for v in &self.origin_addon { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/4", "originAddon"); }
+        for v in &self.occupation { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/4", "occupation"); }
+        if let Some(v) = &self.data_lock { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/4", "dataLock"); }
+        if let Some(v) = &self.paper_lock { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/4", "paperLock"); }
+    }
+}
+impl crate::read::XmlValue for PersonAddon {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for PersonAddon {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl PlaceOfOriginAddon {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/4", "origin") | ("http://www.ech.ch/xmlns/eCH-0021/4", "reasonOfAcquisition") | ("http://www.ech.ch/xmlns/eCH-0021/4", "naturalizationDate") | ("http://www.ech.ch/xmlns/eCH-0021/4", "expatriationDate"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/4", "origin") | ("http://www.ech.ch/xmlns/eCH-0021/4", "reasonOfAcquisition") | ("http://www.ech.ch/xmlns/eCH-0021/4", "naturalizationDate") | ("http://www.ech.ch/xmlns/eCH-0021/4", "expatriationDate"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<crate::ech0011::v5::PlaceOfOrigin> = None;
+        let mut f1: Option<PlaceOfOriginAddonReasonOfAcquisition> = None;
+        let mut f2: Option<xs::Date> = None;
+        let mut f3: Option<xs::Date> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0021/4", "origin") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0021/4", "reasonOfAcquisition") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0021/4", "naturalizationDate") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0021/4", "expatriationDate") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0011::v5::PlaceOfOrigin as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "origin", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <PlaceOfOriginAddonReasonOfAcquisition as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "reasonOfAcquisition", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "naturalizationDate", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "expatriationDate", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "origin" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { origin: f0, reason_of_acquisition: f1, naturalization_date: f2, expatriation_date: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["origin", "reasonOfAcquisition", "naturalizationDate", "expatriationDate"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.origin; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/4", "origin"); }
+        if let Some(v) = &self.reason_of_acquisition { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/4", "reasonOfAcquisition"); }
+        if let Some(v) = &self.naturalization_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/4", "naturalizationDate"); }
+        if let Some(v) = &self.expatriation_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/4", "expatriationDate"); }
+    }
+}
+impl crate::read::XmlValue for PlaceOfOriginAddon {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for PlaceOfOriginAddon {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl RelationshipPartnerChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/4", "personIdentification") | ("http://www.ech.ch/xmlns/eCH-0021/4", "personIdentificationPartner") | ("http://www.ech.ch/xmlns/eCH-0021/4", "partnerIdOrganisation"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0021/4", "personIdentification") => Ok({ let c = r.enter()?; <crate::ech0044::v2::PersonIdentification as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::PersonIdentification)),
+            ("http://www.ech.ch/xmlns/eCH-0021/4", "personIdentificationPartner") => Ok({ let c = r.enter()?; <crate::ech0044::v2::PersonIdentificationPartner as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::PersonIdentificationPartner)),
+            ("http://www.ech.ch/xmlns/eCH-0021/4", "partnerIdOrganisation") => Ok({ let c = r.enter()?; <crate::ech0011::v5::PartnerIdOrganisation as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::PartnerIdOrganisation)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::PersonIdentification(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/4", "personIdentification"),
+            Self::PersonIdentificationPartner(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/4", "personIdentificationPartner"),
+            Self::PartnerIdOrganisation(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/4", "partnerIdOrganisation"),
+        }
+    }
+}
+impl RelationshipPartner {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/4", "address")) || RelationshipPartnerChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/4", "address")) || RelationshipPartnerChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<RelationshipPartnerChoice> = None;
+        let mut f1: Option<crate::ech0010::v4::MailAddress> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if RelationshipPartnerChoice::accepts(ns, local) => 0,
+                ("http://www.ech.ch/xmlns/eCH-0021/4", "address") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = RelationshipPartnerChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0010::v4::MailAddress as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "address", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { choice: f0, address: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice", "address"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice; v.write(w); }
+        if let Some(v) = &self.address { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/4", "address"); }
+    }
+}
+impl crate::read::XmlValue for RelationshipPartner {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for RelationshipPartner {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Relationship {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/4", "typeOfRelationship") | ("http://www.ech.ch/xmlns/eCH-0021/4", "basedOnLaw") | ("http://www.ech.ch/xmlns/eCH-0021/4", "care") | ("http://www.ech.ch/xmlns/eCH-0021/4", "partner"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/4", "typeOfRelationship") | ("http://www.ech.ch/xmlns/eCH-0021/4", "basedOnLaw") | ("http://www.ech.ch/xmlns/eCH-0021/4", "care") | ("http://www.ech.ch/xmlns/eCH-0021/4", "partner"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<TypeOfRelationship> = None;
+        let mut f1: Option<BasedOnLaw> = None;
+        let mut f2: Option<crate::ech0011::v5::YesNo> = None;
+        let mut f3: Option<RelationshipPartner> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0021/4", "typeOfRelationship") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0021/4", "basedOnLaw") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0021/4", "care") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0021/4", "partner") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <TypeOfRelationship as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "typeOfRelationship", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BasedOnLaw as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "basedOnLaw", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0011::v5::YesNo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "care", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <RelationshipPartner as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "partner", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "typeOfRelationship" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "partner" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        Ok(Some(Self { type_of_relationship: f0, based_on_law: f1, care: f2, partner: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["typeOfRelationship", "basedOnLaw", "care", "partner"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.type_of_relationship; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/4", "typeOfRelationship"); }
+        if let Some(v) = &self.based_on_law { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/4", "basedOnLaw"); }
+        if let Some(v) = &self.care { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/4", "care"); }
+        { let v = &self.partner; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/4", "partner"); }
+    }
+}
+impl crate::read::XmlValue for Relationship {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Relationship {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl PersonAddonRoot {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/4", "personAddon"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/4", "personAddon"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<PersonAddon> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0021/4", "personAddon") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <PersonAddon as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "personAddon", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "personAddon" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { person_addon: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["personAddon"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.person_addon; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/4", "personAddon"); }
+    }
+}
+impl crate::read::XmlValue for PersonAddonRoot {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for PersonAddonRoot {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}

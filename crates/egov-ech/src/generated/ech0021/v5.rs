@@ -562,3 +562,2233 @@ pub struct PersonAddonRoot {
     pub person_addon: PersonAddon,
 }
 
+impl ArmedForces {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "armedForcesService") | ("http://www.ech.ch/xmlns/eCH-0021/5", "armedForcesLiability") | ("http://www.ech.ch/xmlns/eCH-0021/5", "armedForcesValidFrom"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "armedForcesService") | ("http://www.ech.ch/xmlns/eCH-0021/5", "armedForcesLiability") | ("http://www.ech.ch/xmlns/eCH-0021/5", "armedForcesValidFrom"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<YesNo> = None;
+        let mut f1: Option<YesNo> = None;
+        let mut f2: Option<xs::Date> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "armedForcesService") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "armedForcesLiability") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "armedForcesValidFrom") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <YesNo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "armedForcesService", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <YesNo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "armedForcesLiability", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "armedForcesValidFrom", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { armed_forces_service: f0, armed_forces_liability: f1, armed_forces_valid_from: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["armedForcesService", "armedForcesLiability", "armedForcesValidFrom"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.armed_forces_service { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "armedForcesService"); }
+        if let Some(v) = &self.armed_forces_liability { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "armedForcesLiability"); }
+        if let Some(v) = &self.armed_forces_valid_from { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "armedForcesValidFrom"); }
+    }
+}
+impl crate::read::XmlValue for ArmedForces {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ArmedForces {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl BirthData {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "dateOfBirth") | ("http://www.ech.ch/xmlns/eCH-0021/5", "birthPlace"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "dateOfBirth") | ("http://www.ech.ch/xmlns/eCH-0021/5", "birthPlace"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<crate::ech0044::v2::DatePartiallyKnown> = None;
+        let mut f1: Option<crate::ech0011::v6::Birthplace> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "dateOfBirth") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "birthPlace") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0044::v2::DatePartiallyKnown as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateOfBirth", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0011::v6::Birthplace as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "birthPlace", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "dateOfBirth" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "birthPlace" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { date_of_birth: f0, birth_place: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["dateOfBirth", "birthPlace"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.date_of_birth; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "dateOfBirth"); }
+        { let v = &self.birth_place; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "birthPlace"); }
+    }
+}
+impl crate::read::XmlValue for BirthData {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for BirthData {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl CivilDefenseData {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "civilDefense") | ("http://www.ech.ch/xmlns/eCH-0021/5", "civilDefenseValidFrom"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "civilDefense") | ("http://www.ech.ch/xmlns/eCH-0021/5", "civilDefenseValidFrom"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<YesNo> = None;
+        let mut f1: Option<xs::Date> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "civilDefense") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "civilDefenseValidFrom") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <YesNo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "civilDefense", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "civilDefenseValidFrom", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { civil_defense: f0, civil_defense_valid_from: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["civilDefense", "civilDefenseValidFrom"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.civil_defense { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "civilDefense"); }
+        if let Some(v) = &self.civil_defense_valid_from { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "civilDefenseValidFrom"); }
+    }
+}
+impl crate::read::XmlValue for CivilDefenseData {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for CivilDefenseData {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl DeathData {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "dateOfDeath") | ("http://www.ech.ch/xmlns/eCH-0021/5", "placeOfDeath"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "dateOfDeath") | ("http://www.ech.ch/xmlns/eCH-0021/5", "placeOfDeath"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<xs::Date> = None;
+        let mut f1: Option<crate::ech0011::v6::Birthplace> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "dateOfDeath") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "placeOfDeath") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <xs::Date as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateOfDeath", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0011::v6::Birthplace as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "placeOfDeath", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "dateOfDeath" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { date_of_death: f0, place_of_death: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["dateOfDeath", "placeOfDeath"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.date_of_death; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "dateOfDeath"); }
+        if let Some(v) = &self.place_of_death { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "placeOfDeath"); }
+    }
+}
+impl crate::read::XmlValue for DeathData {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for DeathData {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl FireService {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "fireService") | ("http://www.ech.ch/xmlns/eCH-0021/5", "fireServiceLiability") | ("http://www.ech.ch/xmlns/eCH-0021/5", "fireServiceValidFrom"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "fireService") | ("http://www.ech.ch/xmlns/eCH-0021/5", "fireServiceLiability") | ("http://www.ech.ch/xmlns/eCH-0021/5", "fireServiceValidFrom"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<YesNo> = None;
+        let mut f1: Option<YesNo> = None;
+        let mut f2: Option<xs::Date> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "fireService") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "fireServiceLiability") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "fireServiceValidFrom") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <YesNo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "fireService", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <YesNo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "fireServiceLiability", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "fireServiceValidFrom", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { fire_service: f0, fire_service_liability: f1, fire_service_valid_from: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["fireService", "fireServiceLiability", "fireServiceValidFrom"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.fire_service { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "fireService"); }
+        if let Some(v) = &self.fire_service_liability { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "fireServiceLiability"); }
+        if let Some(v) = &self.fire_service_valid_from { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "fireServiceValidFrom"); }
+    }
+}
+impl crate::read::XmlValue for FireService {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for FireService {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl GeneralData {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "languageOfCorrespondance") | ("http://www.ech.ch/xmlns/eCH-0021/5", "nameOfFatherAtBirth") | ("http://www.ech.ch/xmlns/eCH-0021/5", "nameOfMotherAtBirth") | ("http://www.ech.ch/xmlns/eCH-0021/5", "dataLock") | ("http://www.ech.ch/xmlns/eCH-0021/5", "paperLock") | ("http://www.ech.ch/xmlns/eCH-0021/5", "generalDataValidFrom"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "languageOfCorrespondance") | ("http://www.ech.ch/xmlns/eCH-0021/5", "nameOfFatherAtBirth") | ("http://www.ech.ch/xmlns/eCH-0021/5", "nameOfMotherAtBirth") | ("http://www.ech.ch/xmlns/eCH-0021/5", "dataLock") | ("http://www.ech.ch/xmlns/eCH-0021/5", "paperLock") | ("http://www.ech.ch/xmlns/eCH-0021/5", "generalDataValidFrom"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 6];
+        let mut f0: Option<crate::ech0011::v6::Language> = None;
+        let mut f1: Option<NameOfParentAtBirth> = None;
+        let mut f2: Option<NameOfParentAtBirth> = None;
+        let mut f3: Option<DataLock> = None;
+        let mut f4: Option<PaperLock> = None;
+        let mut f5: Option<xs::Date> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "languageOfCorrespondance") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "nameOfFatherAtBirth") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "nameOfMotherAtBirth") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "dataLock") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "paperLock") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "generalDataValidFrom") => 5,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0011::v6::Language as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "languageOfCorrespondance", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NameOfParentAtBirth as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "nameOfFatherAtBirth", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NameOfParentAtBirth as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "nameOfMotherAtBirth", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <DataLock as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dataLock", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <PaperLock as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "paperLock", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "generalDataValidFrom", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { language_of_correspondance: f0, name_of_father_at_birth: f1, name_of_mother_at_birth: f2, data_lock: f3, paper_lock: f4, general_data_valid_from: f5 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["languageOfCorrespondance", "nameOfFatherAtBirth", "nameOfMotherAtBirth", "dataLock", "paperLock", "generalDataValidFrom"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.language_of_correspondance { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "languageOfCorrespondance"); }
+        if let Some(v) = &self.name_of_father_at_birth { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "nameOfFatherAtBirth"); }
+        if let Some(v) = &self.name_of_mother_at_birth { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "nameOfMotherAtBirth"); }
+        if let Some(v) = &self.data_lock { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "dataLock"); }
+        if let Some(v) = &self.paper_lock { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "paperLock"); }
+        if let Some(v) = &self.general_data_valid_from { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "generalDataValidFrom"); }
+    }
+}
+impl crate::read::XmlValue for GeneralData {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for GeneralData {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl HealthInsuranceInsuranceChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "insuranceName") | ("http://www.ech.ch/xmlns/eCH-0021/5", "insuranceAddress"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0021/5", "insuranceName") => Ok({ let c = r.enter()?; <BaseName as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::InsuranceName)),
+            ("http://www.ech.ch/xmlns/eCH-0021/5", "insuranceAddress") => Ok({ let c = r.enter()?; <crate::ech0010::v5::OrganisationMailAddress as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::InsuranceAddress)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::InsuranceName(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "insuranceName"),
+            Self::InsuranceAddress(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "insuranceAddress"),
+        }
+    }
+}
+impl HealthInsuranceInsurance {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        HealthInsuranceInsuranceChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        HealthInsuranceInsuranceChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<HealthInsuranceInsuranceChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if HealthInsuranceInsuranceChoice::accepts(ns, local) => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = HealthInsuranceInsuranceChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { choice: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for HealthInsuranceInsurance {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for HealthInsuranceInsurance {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl HealthInsurance {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "healthInsured") | ("http://www.ech.ch/xmlns/eCH-0021/5", "insurance") | ("http://www.ech.ch/xmlns/eCH-0021/5", "healthInsuranceValidFrom"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "healthInsured") | ("http://www.ech.ch/xmlns/eCH-0021/5", "insurance") | ("http://www.ech.ch/xmlns/eCH-0021/5", "healthInsuranceValidFrom"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<YesNo> = None;
+        let mut f1: Option<HealthInsuranceInsurance> = None;
+        let mut f2: Option<xs::Date> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "healthInsured") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "insurance") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "healthInsuranceValidFrom") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <YesNo as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "healthInsured", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <HealthInsuranceInsurance as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "insurance", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "healthInsuranceValidFrom", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "healthInsured" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { health_insured: f0, insurance: f1, health_insurance_valid_from: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["healthInsured", "insurance", "healthInsuranceValidFrom"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.health_insured; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "healthInsured"); }
+        if let Some(v) = &self.insurance { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "insurance"); }
+        if let Some(v) = &self.health_insurance_valid_from { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "healthInsuranceValidFrom"); }
+    }
+}
+impl crate::read::XmlValue for HealthInsurance {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for HealthInsurance {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl MaritalData {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "maritalData"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "maritalData"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<crate::ech0011::v6::MaritalData> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "maritalData") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0011::v6::MaritalData as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "maritalData", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "maritalData" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { marital_data: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["maritalData"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.marital_data; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "maritalData"); }
+    }
+}
+impl crate::read::XmlValue for MaritalData {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for MaritalData {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl MatrimonialInheritanceArrangementData {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "matrimonialInheritanceArrangement") | ("http://www.ech.ch/xmlns/eCH-0021/5", "matrimonialInheritanceArrangementValidFrom"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "matrimonialInheritanceArrangement") | ("http://www.ech.ch/xmlns/eCH-0021/5", "matrimonialInheritanceArrangementValidFrom"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<YesNo> = None;
+        let mut f1: Option<xs::Date> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "matrimonialInheritanceArrangement") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "matrimonialInheritanceArrangementValidFrom") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <YesNo as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "matrimonialInheritanceArrangement", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "matrimonialInheritanceArrangementValidFrom", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "matrimonialInheritanceArrangement" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { matrimonial_inheritance_arrangement: f0, matrimonial_inheritance_arrangement_valid_from: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["matrimonialInheritanceArrangement", "matrimonialInheritanceArrangementValidFrom"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.matrimonial_inheritance_arrangement; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "matrimonialInheritanceArrangement"); }
+        if let Some(v) = &self.matrimonial_inheritance_arrangement_valid_from { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "matrimonialInheritanceArrangementValidFrom"); }
+    }
+}
+impl crate::read::XmlValue for MatrimonialInheritanceArrangementData {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for MatrimonialInheritanceArrangementData {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl NameData {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "officialName") | ("http://www.ech.ch/xmlns/eCH-0021/5", "firstName") | ("http://www.ech.ch/xmlns/eCH-0021/5", "originalName") | ("http://www.ech.ch/xmlns/eCH-0021/5", "alliancePartnershipName") | ("http://www.ech.ch/xmlns/eCH-0021/5", "aliasName") | ("http://www.ech.ch/xmlns/eCH-0021/5", "otherName") | ("http://www.ech.ch/xmlns/eCH-0021/5", "callName") | ("http://www.ech.ch/xmlns/eCH-0021/5", "nameOnPassport") | ("http://www.ech.ch/xmlns/eCH-0021/5", "nameValidFrom"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "officialName") | ("http://www.ech.ch/xmlns/eCH-0021/5", "firstName") | ("http://www.ech.ch/xmlns/eCH-0021/5", "originalName") | ("http://www.ech.ch/xmlns/eCH-0021/5", "alliancePartnershipName") | ("http://www.ech.ch/xmlns/eCH-0021/5", "aliasName") | ("http://www.ech.ch/xmlns/eCH-0021/5", "otherName") | ("http://www.ech.ch/xmlns/eCH-0021/5", "callName") | ("http://www.ech.ch/xmlns/eCH-0021/5", "nameOnPassport") | ("http://www.ech.ch/xmlns/eCH-0021/5", "nameValidFrom"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 9];
+        let mut f0: Option<crate::ech0044::v2::BaseName> = None;
+        let mut f1: Option<crate::ech0044::v2::BaseName> = None;
+        let mut f2: Option<crate::ech0044::v2::BaseName> = None;
+        let mut f3: Option<crate::ech0044::v2::BaseName> = None;
+        let mut f4: Option<crate::ech0044::v2::BaseName> = None;
+        let mut f5: Option<crate::ech0044::v2::BaseName> = None;
+        let mut f6: Option<crate::ech0044::v2::BaseName> = None;
+        let mut f7: Option<crate::ech0044::v2::BaseName> = None;
+        let mut f8: Option<xs::Date> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "officialName") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "firstName") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "originalName") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "alliancePartnershipName") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "aliasName") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "otherName") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "callName") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "nameOnPassport") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "nameValidFrom") => 8,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0044::v2::BaseName as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "officialName", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0044::v2::BaseName as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "firstName", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044::v2::BaseName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "originalName", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044::v2::BaseName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "alliancePartnershipName", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044::v2::BaseName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "aliasName", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044::v2::BaseName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "otherName", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044::v2::BaseName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "callName", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044::v2::BaseName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "nameOnPassport", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "nameValidFrom", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "officialName" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "firstName" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { official_name: f0, first_name: f1, original_name: f2, alliance_partnership_name: f3, alias_name: f4, other_name: f5, call_name: f6, name_on_passport: f7, name_valid_from: f8 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["officialName", "firstName", "originalName", "alliancePartnershipName", "aliasName", "otherName", "callName", "nameOnPassport", "nameValidFrom"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.official_name; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "officialName"); }
+        { let v = &self.first_name; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "firstName"); }
+        if let Some(v) = &self.original_name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "originalName"); }
+        if let Some(v) = &self.alliance_partnership_name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "alliancePartnershipName"); }
+        if let Some(v) = &self.alias_name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "aliasName"); }
+        if let Some(v) = &self.other_name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "otherName"); }
+        if let Some(v) = &self.call_name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "callName"); }
+        if let Some(v) = &self.name_on_passport { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "nameOnPassport"); }
+        if let Some(v) = &self.name_valid_from { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "nameValidFrom"); }
+    }
+}
+impl crate::read::XmlValue for NameData {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for NameData {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl NameOfParentAtBirthChoiceOption1 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "firstName") | ("http://www.ech.ch/xmlns/eCH-0021/5", "officialName"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "firstName") | ("http://www.ech.ch/xmlns/eCH-0021/5", "officialName"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<crate::ech0044::v2::OfficialFirstName> = None;
+        let mut f1: Option<crate::ech0044::v2::BaseName> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "firstName") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "officialName") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0044::v2::OfficialFirstName as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "firstName", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0044::v2::BaseName as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "officialName", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "firstName" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "officialName" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { first_name: f0, official_name: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["firstName", "officialName"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.first_name; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "firstName"); }
+        { let v = &self.official_name; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "officialName"); }
+    }
+}
+impl crate::read::XmlValue for NameOfParentAtBirthChoiceOption1 {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for NameOfParentAtBirthChoiceOption1 {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl NameOfParentAtBirthChoiceOption2 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "firstNameOnly"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "firstNameOnly"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<crate::ech0044::v2::OfficialFirstName> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "firstNameOnly") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0044::v2::OfficialFirstName as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "firstNameOnly", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "firstNameOnly" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { first_name_only: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["firstNameOnly"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.first_name_only; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "firstNameOnly"); }
+    }
+}
+impl crate::read::XmlValue for NameOfParentAtBirthChoiceOption2 {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for NameOfParentAtBirthChoiceOption2 {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl NameOfParentAtBirthChoiceOption3 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "officialNameOnly"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "officialNameOnly"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<crate::ech0044::v2::BaseName> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "officialNameOnly") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0044::v2::BaseName as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "officialNameOnly", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "officialNameOnly" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { official_name_only: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["officialNameOnly"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.official_name_only; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "officialNameOnly"); }
+    }
+}
+impl crate::read::XmlValue for NameOfParentAtBirthChoiceOption3 {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for NameOfParentAtBirthChoiceOption3 {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl NameOfParentAtBirthChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        NameOfParentAtBirthChoiceOption1::accepts(ns, local) || NameOfParentAtBirthChoiceOption2::accepts(ns, local) || NameOfParentAtBirthChoiceOption3::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            (ns, local) if NameOfParentAtBirthChoiceOption1::accepts(ns, local) => Ok(NameOfParentAtBirthChoiceOption1::read_children(r, start, Some(|_, _| true))?.map(Self::FirstName)),
+            (ns, local) if NameOfParentAtBirthChoiceOption2::accepts(ns, local) => Ok(NameOfParentAtBirthChoiceOption2::read_children(r, start, Some(|_, _| true))?.map(Self::FirstNameOnly)),
+            (ns, local) if NameOfParentAtBirthChoiceOption3::accepts(ns, local) => Ok(NameOfParentAtBirthChoiceOption3::read_children(r, start, Some(|_, _| true))?.map(Self::OfficialNameOnly)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::FirstName(v) => v.write_children(w),
+            Self::FirstNameOnly(v) => v.write_children(w),
+            Self::OfficialNameOnly(v) => v.write_children(w),
+        }
+    }
+}
+impl NameOfParentAtBirth {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        NameOfParentAtBirthChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        NameOfParentAtBirthChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<NameOfParentAtBirthChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if NameOfParentAtBirthChoice::accepts(ns, local) => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = NameOfParentAtBirthChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice4", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice4" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { choice4: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice4"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice4; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for NameOfParentAtBirth {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for NameOfParentAtBirth {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl NationalityData {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "nationalityStatus") | ("http://www.ech.ch/xmlns/eCH-0021/5", "country") | ("http://www.ech.ch/xmlns/eCH-0021/5", "nationalityValidFrom"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "nationalityStatus") | ("http://www.ech.ch/xmlns/eCH-0021/5", "country") | ("http://www.ech.ch/xmlns/eCH-0021/5", "nationalityValidFrom"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<crate::ech0011::v6::NationalityStatus> = None;
+        let mut f1: Option<crate::ech0008::v3::Country> = None;
+        let mut f2: Option<xs::Date> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "nationalityStatus") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "country") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "nationalityValidFrom") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0011::v6::NationalityStatus as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "nationalityStatus", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0008::v3::Country as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "country", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "nationalityValidFrom", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "nationalityStatus" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { nationality_status: f0, country: f1, nationality_valid_from: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["nationalityStatus", "country", "nationalityValidFrom"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.nationality_status; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "nationalityStatus"); }
+        if let Some(v) = &self.country { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "country"); }
+        if let Some(v) = &self.nationality_valid_from { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "nationalityValidFrom"); }
+    }
+}
+impl crate::read::XmlValue for NationalityData {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for NationalityData {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Occupation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "jobTitle") | ("http://www.ech.ch/xmlns/eCH-0021/5", "kindOfEmployment") | ("http://www.ech.ch/xmlns/eCH-0021/5", "employer") | ("http://www.ech.ch/xmlns/eCH-0021/5", "placeOfWork") | ("http://www.ech.ch/xmlns/eCH-0021/5", "placeOfEmployer") | ("http://www.ech.ch/xmlns/eCH-0021/5", "occupationValidTill") | ("http://www.ech.ch/xmlns/eCH-0021/5", "occupationValidFrom"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "jobTitle") | ("http://www.ech.ch/xmlns/eCH-0021/5", "kindOfEmployment") | ("http://www.ech.ch/xmlns/eCH-0021/5", "employer") | ("http://www.ech.ch/xmlns/eCH-0021/5", "placeOfWork") | ("http://www.ech.ch/xmlns/eCH-0021/5", "placeOfEmployer") | ("http://www.ech.ch/xmlns/eCH-0021/5", "occupationValidTill") | ("http://www.ech.ch/xmlns/eCH-0021/5", "occupationValidFrom"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 7];
+        let mut f0: Option<OccupationJobTitle> = None;
+        let mut f1: Option<OccupationKindOfEmployment> = None;
+        let mut f2: Option<OccupationEmployer> = None;
+        let mut f3: Option<crate::ech0010::v5::AddressInformation> = None;
+        let mut f4: Option<crate::ech0010::v5::AddressInformation> = None;
+        let mut f5: Option<xs::Date> = None;
+        let mut f6: Option<xs::Date> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "jobTitle") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "kindOfEmployment") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "employer") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "placeOfWork") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "placeOfEmployer") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "occupationValidTill") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "occupationValidFrom") => 6,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <OccupationJobTitle as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "jobTitle", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <OccupationKindOfEmployment as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "kindOfEmployment", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <OccupationEmployer as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "employer", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0010::v5::AddressInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "placeOfWork", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0010::v5::AddressInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "placeOfEmployer", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "occupationValidTill", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "occupationValidFrom", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "kindOfEmployment" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { job_title: f0, kind_of_employment: f1, employer: f2, place_of_work: f3, place_of_employer: f4, occupation_valid_till: f5, occupation_valid_from: f6 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["jobTitle", "kindOfEmployment", "employer", "placeOfWork", "placeOfEmployer", "occupationValidTill", "occupationValidFrom"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.job_title { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "jobTitle"); }
+        { let v = &self.kind_of_employment; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "kindOfEmployment"); }
+        if let Some(v) = &self.employer { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "employer"); }
+        if let Some(v) = &self.place_of_work { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "placeOfWork"); }
+        if let Some(v) = &self.place_of_employer { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "placeOfEmployer"); }
+        if let Some(v) = &self.occupation_valid_till { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "occupationValidTill"); }
+        if let Some(v) = &self.occupation_valid_from { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "occupationValidFrom"); }
+    }
+}
+impl crate::read::XmlValue for Occupation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Occupation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl PersonAddon {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "personidentification") | ("http://www.ech.ch/xmlns/eCH-0021/5", "birthData") | ("http://www.ech.ch/xmlns/eCH-0021/5", "deathData") | ("http://www.ech.ch/xmlns/eCH-0021/5", "nameData") | ("http://www.ech.ch/xmlns/eCH-0021/5", "maritalData") | ("http://www.ech.ch/xmlns/eCH-0021/5", "religionData") | ("http://www.ech.ch/xmlns/eCH-0021/5", "nationalityData") | ("http://www.ech.ch/xmlns/eCH-0021/5", "generalData") | ("http://www.ech.ch/xmlns/eCH-0021/5", "residencePermitData") | ("http://www.ech.ch/xmlns/eCH-0021/5", "relationship") | ("http://www.ech.ch/xmlns/eCH-0021/5", "originAddon") | ("http://www.ech.ch/xmlns/eCH-0021/5", "occupation") | ("http://www.ech.ch/xmlns/eCH-0021/5", "armedForces") | ("http://www.ech.ch/xmlns/eCH-0021/5", "civilDefense") | ("http://www.ech.ch/xmlns/eCH-0021/5", "fireService") | ("http://www.ech.ch/xmlns/eCH-0021/5", "healthInsurance") | ("http://www.ech.ch/xmlns/eCH-0021/5", "matrimonialInheritanceArrangement"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "personidentification") | ("http://www.ech.ch/xmlns/eCH-0021/5", "birthData") | ("http://www.ech.ch/xmlns/eCH-0021/5", "deathData") | ("http://www.ech.ch/xmlns/eCH-0021/5", "nameData") | ("http://www.ech.ch/xmlns/eCH-0021/5", "maritalData") | ("http://www.ech.ch/xmlns/eCH-0021/5", "religionData") | ("http://www.ech.ch/xmlns/eCH-0021/5", "nationalityData") | ("http://www.ech.ch/xmlns/eCH-0021/5", "generalData") | ("http://www.ech.ch/xmlns/eCH-0021/5", "residencePermitData") | ("http://www.ech.ch/xmlns/eCH-0021/5", "relationship") | ("http://www.ech.ch/xmlns/eCH-0021/5", "originAddon") | ("http://www.ech.ch/xmlns/eCH-0021/5", "occupation") | ("http://www.ech.ch/xmlns/eCH-0021/5", "armedForces") | ("http://www.ech.ch/xmlns/eCH-0021/5", "civilDefense") | ("http://www.ech.ch/xmlns/eCH-0021/5", "fireService") | ("http://www.ech.ch/xmlns/eCH-0021/5", "healthInsurance") | ("http://www.ech.ch/xmlns/eCH-0021/5", "matrimonialInheritanceArrangement"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 17];
+        let mut f0: Option<crate::ech0044::v2::PersonIdentification> = None;
+        let mut f1: Option<BirthData> = None;
+        let mut f2: Option<DeathData> = None;
+        let mut f3: Option<NameData> = None;
+        let mut f4: Option<crate::ech0011::v6::MaritalData> = None;
+        let mut f5: Option<ReligionData> = None;
+        let mut f6: Option<NationalityData> = None;
+        let mut f7: Option<GeneralData> = None;
+        let mut f8: Option<ResidencePermitData> = None;
+        let mut f9: Vec<Relationship> = Vec::new();
+        let mut f10: Vec<PlaceOfOriginAddon> = Vec::new();
+        let mut f11: Vec<Occupation> = Vec::new();
+        let mut f12: Option<ArmedForces> = None;
+        let mut f13: Option<CivilDefenseData> = None;
+        let mut f14: Option<FireService> = None;
+        let mut f15: Option<HealthInsurance> = None;
+        let mut f16: Option<MatrimonialInheritanceArrangementData> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "personidentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "birthData") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "deathData") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "nameData") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "maritalData") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "religionData") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "nationalityData") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "generalData") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "residencePermitData") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "relationship") => 9,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "originAddon") => 10,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "occupation") => 11,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "armedForces") => 12,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "civilDefense") => 13,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "fireService") => 14,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "healthInsurance") => 15,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "matrimonialInheritanceArrangement") => 16,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0044::v2::PersonIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "personidentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <BirthData as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "birthData", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <DeathData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "deathData", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <NameData as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "nameData", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; <crate::ech0011::v6::MaritalData as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "maritalData", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; <ReligionData as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "religionData", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; <NationalityData as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "nationalityData", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; <GeneralData as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "generalData", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ResidencePermitData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "residencePermitData", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Relationship as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f9.push(v), None => ok = false } }
+                10 => { seen[10] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <PlaceOfOriginAddon as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f10.push(v), None => ok = false } }
+                11 => { seen[11] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Occupation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f11.push(v), None => ok = false } }
+                12 => { seen[12] = true; let dup = f12.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ArmedForces as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f12 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "armedForces", found: 2, max: 1 }); } }
+                13 => { seen[13] = true; let dup = f13.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CivilDefenseData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f13 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "civilDefense", found: 2, max: 1 }); } }
+                14 => { seen[14] = true; let dup = f14.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <FireService as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f14 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "fireService", found: 2, max: 1 }); } }
+                15 => { seen[15] = true; let dup = f15.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <HealthInsurance as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f15 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "healthInsurance", found: 2, max: 1 }); } }
+                16 => { seen[16] = true; let dup = f16.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <MatrimonialInheritanceArrangementData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f16 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "matrimonialInheritanceArrangement", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "personidentification" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "birthData" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "nameData" }); ok = false; }
+        if !seen[4] && f4.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "maritalData" }); ok = false; }
+        if !seen[5] && f5.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "religionData" }); ok = false; }
+        if !seen[6] && f6.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "nationalityData" }); ok = false; }
+        if !seen[7] && f7.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "generalData" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        let Some(f4) = f4 else { return Ok(None) };
+        let Some(f5) = f5 else { return Ok(None) };
+        let Some(f6) = f6 else { return Ok(None) };
+        let Some(f7) = f7 else { return Ok(None) };
+        Ok(Some(Self { personidentification: f0, birth_data: f1, death_data: f2, name_data: f3, marital_data: f4, religion_data: f5, nationality_data: f6, general_data: f7, residence_permit_data: f8, relationship: f9, origin_addon: f10, occupation: f11, armed_forces: f12, civil_defense: f13, fire_service: f14, health_insurance: f15, matrimonial_inheritance_arrangement: f16 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["personidentification", "birthData", "deathData", "nameData", "maritalData", "religionData", "nationalityData", "generalData", "residencePermitData", "relationship", "originAddon", "occupation", "armedForces", "civilDefense", "fireService", "healthInsurance", "matrimonialInheritanceArrangement"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.personidentification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "personidentification"); }
+        { let v = &self.birth_data; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "birthData"); }
+        if let Some(v) = &self.death_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "deathData"); }
+        { let v = &self.name_data; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "nameData"); }
+        { let v = &self.marital_data; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "maritalData"); }
+        { let v = &self.religion_data; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "religionData"); }
+        { let v = &self.nationality_data; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "nationalityData"); }
+        { let v = &self.general_data; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "generalData"); }
+        if let Some(v) = &self.residence_permit_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "residencePermitData"); }
+        for v in &self.relationship { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "relationship"); }
+        for v in &self.origin_addon { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "originAddon"); }
+        for v in &self.occupation { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "occupation"); }
+        if let Some(v) = &self.armed_forces { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "armedForces"); }
+        if let Some(v) = &self.civil_defense { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "civilDefense"); }
+        if let Some(v) = &self.fire_service { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "fireService"); }
+        if let Some(v) = &self.health_insurance { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "healthInsurance"); }
+        if let Some(v) = &self.matrimonial_inheritance_arrangement { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "matrimonialInheritanceArrangement"); }
+    }
+}
+impl crate::read::XmlValue for PersonAddon {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for PersonAddon {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl PlaceOfOriginAddon {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "origin") | ("http://www.ech.ch/xmlns/eCH-0021/5", "reasonOfAcquisition") | ("http://www.ech.ch/xmlns/eCH-0021/5", "naturalizationDate") | ("http://www.ech.ch/xmlns/eCH-0021/5", "expatriationDate") | ("http://www.ech.ch/xmlns/eCH-0021/5", "placeOfOriginValidFrom"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "origin") | ("http://www.ech.ch/xmlns/eCH-0021/5", "reasonOfAcquisition") | ("http://www.ech.ch/xmlns/eCH-0021/5", "naturalizationDate") | ("http://www.ech.ch/xmlns/eCH-0021/5", "expatriationDate") | ("http://www.ech.ch/xmlns/eCH-0021/5", "placeOfOriginValidFrom"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 5];
+        let mut f0: Option<crate::ech0011::v6::PlaceOfOrigin> = None;
+        let mut f1: Option<ReasonOfAcquisition> = None;
+        let mut f2: Option<xs::Date> = None;
+        let mut f3: Option<xs::Date> = None;
+        let mut f4: Option<xs::Date> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "origin") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "reasonOfAcquisition") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "naturalizationDate") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "expatriationDate") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "placeOfOriginValidFrom") => 4,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0011::v6::PlaceOfOrigin as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "origin", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ReasonOfAcquisition as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "reasonOfAcquisition", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "naturalizationDate", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "expatriationDate", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "placeOfOriginValidFrom", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "origin" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { origin: f0, reason_of_acquisition: f1, naturalization_date: f2, expatriation_date: f3, place_of_origin_valid_from: f4 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["origin", "reasonOfAcquisition", "naturalizationDate", "expatriationDate", "placeOfOriginValidFrom"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.origin; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "origin"); }
+        if let Some(v) = &self.reason_of_acquisition { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "reasonOfAcquisition"); }
+        if let Some(v) = &self.naturalization_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "naturalizationDate"); }
+        if let Some(v) = &self.expatriation_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "expatriationDate"); }
+        if let Some(v) = &self.place_of_origin_valid_from { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "placeOfOriginValidFrom"); }
+    }
+}
+impl crate::read::XmlValue for PlaceOfOriginAddon {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for PlaceOfOriginAddon {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl RelationshipPartnerChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "personIdentification") | ("http://www.ech.ch/xmlns/eCH-0021/5", "personIdentificationPartner") | ("http://www.ech.ch/xmlns/eCH-0021/5", "partnerIdOrganisation"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0021/5", "personIdentification") => Ok({ let c = r.enter()?; <crate::ech0044::v2::PersonIdentification as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::PersonIdentification)),
+            ("http://www.ech.ch/xmlns/eCH-0021/5", "personIdentificationPartner") => Ok({ let c = r.enter()?; <crate::ech0044::v2::PersonIdentificationPartner as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::PersonIdentificationPartner)),
+            ("http://www.ech.ch/xmlns/eCH-0021/5", "partnerIdOrganisation") => Ok({ let c = r.enter()?; <crate::ech0011::v6::PartnerIdOrganisation as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::PartnerIdOrganisation)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::PersonIdentification(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "personIdentification"),
+            Self::PersonIdentificationPartner(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "personIdentificationPartner"),
+            Self::PartnerIdOrganisation(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "partnerIdOrganisation"),
+        }
+    }
+}
+impl RelationshipPartner {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "address")) || RelationshipPartnerChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "address")) || RelationshipPartnerChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<RelationshipPartnerChoice> = None;
+        let mut f1: Option<crate::ech0010::v5::MailAddress> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if RelationshipPartnerChoice::accepts(ns, local) => 0,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "address") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = RelationshipPartnerChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0010::v5::MailAddress as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "address", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { choice: f0, address: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice", "address"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice; v.write(w); }
+        if let Some(v) = &self.address { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "address"); }
+    }
+}
+impl crate::read::XmlValue for RelationshipPartner {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for RelationshipPartner {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Relationship {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "typeOfRelationship") | ("http://www.ech.ch/xmlns/eCH-0021/5", "basedOnLaw") | ("http://www.ech.ch/xmlns/eCH-0021/5", "care") | ("http://www.ech.ch/xmlns/eCH-0021/5", "partner") | ("http://www.ech.ch/xmlns/eCH-0021/5", "relationshipValidFrom"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "typeOfRelationship") | ("http://www.ech.ch/xmlns/eCH-0021/5", "basedOnLaw") | ("http://www.ech.ch/xmlns/eCH-0021/5", "care") | ("http://www.ech.ch/xmlns/eCH-0021/5", "partner") | ("http://www.ech.ch/xmlns/eCH-0021/5", "relationshipValidFrom"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 5];
+        let mut f0: Option<TypeOfRelationship> = None;
+        let mut f1: Option<BasedOnLaw> = None;
+        let mut f2: Option<crate::ech0011::v6::YesNo> = None;
+        let mut f3: Option<RelationshipPartner> = None;
+        let mut f4: Option<xs::Date> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "typeOfRelationship") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "basedOnLaw") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "care") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "partner") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "relationshipValidFrom") => 4,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <TypeOfRelationship as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "typeOfRelationship", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BasedOnLaw as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "basedOnLaw", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0011::v6::YesNo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "care", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <RelationshipPartner as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "partner", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "relationshipValidFrom", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "typeOfRelationship" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "partner" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        Ok(Some(Self { type_of_relationship: f0, based_on_law: f1, care: f2, partner: f3, relationship_valid_from: f4 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["typeOfRelationship", "basedOnLaw", "care", "partner", "relationshipValidFrom"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.type_of_relationship; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "typeOfRelationship"); }
+        if let Some(v) = &self.based_on_law { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "basedOnLaw"); }
+        if let Some(v) = &self.care { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "care"); }
+        { let v = &self.partner; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "partner"); }
+        if let Some(v) = &self.relationship_valid_from { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "relationshipValidFrom"); }
+    }
+}
+impl crate::read::XmlValue for Relationship {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Relationship {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ReligionData {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "religion") | ("http://www.ech.ch/xmlns/eCH-0021/5", "religionValidFrom"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "religion") | ("http://www.ech.ch/xmlns/eCH-0021/5", "religionValidFrom"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<crate::ech0011::v6::Religion> = None;
+        let mut f1: Option<xs::Date> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "religion") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "religionValidFrom") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0011::v6::Religion as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "religion", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "religionValidFrom", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "religion" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { religion: f0, religion_valid_from: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["religion", "religionValidFrom"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.religion; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "religion"); }
+        if let Some(v) = &self.religion_valid_from { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "religionValidFrom"); }
+    }
+}
+impl crate::read::XmlValue for ReligionData {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ReligionData {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ResidencePermitData {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "residencePermit") | ("http://www.ech.ch/xmlns/eCH-0021/5", "residencePermitTill") | ("http://www.ech.ch/xmlns/eCH-0021/5", "residencePermitValidFrom"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "residencePermit") | ("http://www.ech.ch/xmlns/eCH-0021/5", "residencePermitTill") | ("http://www.ech.ch/xmlns/eCH-0021/5", "residencePermitValidFrom"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<crate::ech0006::v2::ResidencePermit> = None;
+        let mut f1: Option<xs::Date> = None;
+        let mut f2: Option<xs::Date> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "residencePermit") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "residencePermitTill") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "residencePermitValidFrom") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0006::v2::ResidencePermit as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "residencePermit", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "residencePermitTill", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "residencePermitValidFrom", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "residencePermit" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { residence_permit: f0, residence_permit_till: f1, residence_permit_valid_from: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["residencePermit", "residencePermitTill", "residencePermitValidFrom"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.residence_permit; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "residencePermit"); }
+        if let Some(v) = &self.residence_permit_till { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "residencePermitTill"); }
+        if let Some(v) = &self.residence_permit_valid_from { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "residencePermitValidFrom"); }
+    }
+}
+impl crate::read::XmlValue for ResidencePermitData {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ResidencePermitData {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl PersonAddonRoot {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "personAddon"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0021/5", "personAddon"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<PersonAddon> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0021/5", "personAddon") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <PersonAddon as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "personAddon", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "personAddon" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { person_addon: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["personAddon"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.person_addon; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0021/5", "personAddon"); }
+    }
+}
+impl crate::read::XmlValue for PersonAddonRoot {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for PersonAddonRoot {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}

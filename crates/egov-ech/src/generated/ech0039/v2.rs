@@ -687,12 +687,12 @@ pub struct ReportHeader {
 /// The alternatives of `ReportChoice`: exactly one of them.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ReportChoice {
-    /// Element `positiveReport`, optional.
+    /// Element `positiveReport`.
     #[serde(rename = "positiveReport")]
-    PositiveReport(Option<xs::AnyElement>),
-    /// Element `negativeReport`, optional.
+    PositiveReport(xs::AnyElement),
+    /// Element `negativeReport`.
     #[serde(rename = "negativeReport")]
-    NegativeReport(Option<xs::AnyElement>),
+    NegativeReport(xs::AnyElement),
 }
 
 /// \[DE\] Report Typ: Definiert die bei der Antwort möglichen Reporttypen (positiver und negativer Report).
@@ -745,3 +745,2122 @@ pub struct Titles {
     pub title: Vec<Title>,
 }
 
+impl Address {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0039/2", "uuid") | ("http://www.ech.ch/xmlns/eCH-0039/2", "transactionRole") | ("http://www.ech.ch/xmlns/eCH-0039/2", "position") | ("http://www.ech.ch/xmlns/eCH-0039/2", "contact"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0039/2", "uuid") | ("http://www.ech.ch/xmlns/eCH-0039/2", "transactionRole") | ("http://www.ech.ch/xmlns/eCH-0039/2", "position") | ("http://www.ech.ch/xmlns/eCH-0039/2", "contact"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<String> = None;
+        let mut f1: Option<TransactionRole> = None;
+        let mut f2: Option<String> = None;
+        let mut f3: Option<crate::ech0046::v1::Contact> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "uuid") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "transactionRole") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "position") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "contact") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <String as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "uuid", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <TransactionRole as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "transactionRole", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "position", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0046::v1::Contact as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "contact", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "uuid" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { uuid: f0, transaction_role: f1, position: f2, contact: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["uuid", "transactionRole", "position", "contact"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.uuid; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "uuid"); }
+        if let Some(v) = &self.transaction_role { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "transactionRole"); }
+        if let Some(v) = &self.position { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "position"); }
+        if let Some(v) = &self.contact { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "contact"); }
+    }
+}
+impl crate::read::XmlValue for Address {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Address {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Comment {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        false
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        false
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<String> = None;
+        let mut f1: Option<String> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "lang" => { seen[1] = true; match <String as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f1 = Some(v), Err(e) => { r.error(Some("@lang"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        seen[0] = true;
+        let text = r.text()?;
+        match <String as crate::write::XmlText>::parse_text(&text) { Ok(v) => f0 = Some(v), Err(e) => { r.error(Some(&start.local), crate::read::ContentError::Value(e)); ok = false; } }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "value" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { value: f0, lang: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        [].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.lang { w.attribute("lang", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        w.text(&crate::write::XmlText::to_text(&self.value));
+    }
+}
+impl crate::read::XmlValue for Comment {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        Self::read_children(r, start, None)
+    }
+}
+impl crate::write::XmlWrite for Comment {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Comments {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0039/2", "comment"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0039/2", "comment"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Vec<Comment> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "comment") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Comment as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if f0.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "comment", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { comment: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["comment"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.comment { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "comment"); }
+    }
+}
+impl crate::read::XmlValue for Comments {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Comments {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Directive {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0039/2", "uuid") | ("http://www.ech.ch/xmlns/eCH-0039/2", "instruction") | ("http://www.ech.ch/xmlns/eCH-0039/2", "priority") | ("http://www.ech.ch/xmlns/eCH-0039/2", "titles") | ("http://www.ech.ch/xmlns/eCH-0039/2", "deadline") | ("http://www.ech.ch/xmlns/eCH-0039/2", "serviceId") | ("http://www.ech.ch/xmlns/eCH-0039/2", "comments"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0039/2", "uuid") | ("http://www.ech.ch/xmlns/eCH-0039/2", "instruction") | ("http://www.ech.ch/xmlns/eCH-0039/2", "priority") | ("http://www.ech.ch/xmlns/eCH-0039/2", "titles") | ("http://www.ech.ch/xmlns/eCH-0039/2", "deadline") | ("http://www.ech.ch/xmlns/eCH-0039/2", "serviceId") | ("http://www.ech.ch/xmlns/eCH-0039/2", "comments"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 7];
+        let mut f0: Option<String> = None;
+        let mut f1: Option<DirectiveInstruction> = None;
+        let mut f2: Option<Priority> = None;
+        let mut f3: Option<Titles> = None;
+        let mut f4: Option<xs::Date> = None;
+        let mut f5: Option<String> = None;
+        let mut f6: Option<Comments> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "uuid") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "instruction") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "priority") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "titles") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "deadline") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "serviceId") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "comments") => 6,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <String as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "uuid", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <DirectiveInstruction as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "instruction", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <Priority as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "priority", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Titles as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "titles", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "deadline", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "serviceId", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Comments as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "comments", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "uuid" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "instruction" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "priority" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { uuid: f0, instruction: f1, priority: f2, titles: f3, deadline: f4, service_id: f5, comments: f6 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["uuid", "instruction", "priority", "titles", "deadline", "serviceId", "comments"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.uuid; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "uuid"); }
+        { let v = &self.instruction; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "instruction"); }
+        { let v = &self.priority; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "priority"); }
+        if let Some(v) = &self.titles { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "titles"); }
+        if let Some(v) = &self.deadline { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "deadline"); }
+        if let Some(v) = &self.service_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "serviceId"); }
+        if let Some(v) = &self.comments { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "comments"); }
+    }
+}
+impl crate::read::XmlValue for Directive {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Directive {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Document {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0039/2", "uuid") | ("http://www.ech.ch/xmlns/eCH-0039/2", "titles") | ("http://www.ech.ch/xmlns/eCH-0039/2", "status") | ("http://www.ech.ch/xmlns/eCH-0039/2", "files") | ("http://www.ech.ch/xmlns/eCH-0039/2", "classification") | ("http://www.ech.ch/xmlns/eCH-0039/2", "openToThePublic") | ("http://www.ech.ch/xmlns/eCH-0039/2", "hasPrivacyProtection") | ("http://www.ech.ch/xmlns/eCH-0039/2", "openingDate") | ("http://www.ech.ch/xmlns/eCH-0039/2", "owner") | ("http://www.ech.ch/xmlns/eCH-0039/2", "signer") | ("http://www.ech.ch/xmlns/eCH-0039/2", "ourRecordReference") | ("http://www.ech.ch/xmlns/eCH-0039/2", "comments") | ("http://www.ech.ch/xmlns/eCH-0039/2", "keywords") | ("http://www.ech.ch/xmlns/eCH-0039/2", "isLeadingDocument") | ("http://www.ech.ch/xmlns/eCH-0039/2", "sortOrder") | ("http://www.ech.ch/xmlns/eCH-0039/2", "documentKind"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0039/2", "uuid") | ("http://www.ech.ch/xmlns/eCH-0039/2", "titles") | ("http://www.ech.ch/xmlns/eCH-0039/2", "status") | ("http://www.ech.ch/xmlns/eCH-0039/2", "files") | ("http://www.ech.ch/xmlns/eCH-0039/2", "classification") | ("http://www.ech.ch/xmlns/eCH-0039/2", "openToThePublic") | ("http://www.ech.ch/xmlns/eCH-0039/2", "hasPrivacyProtection") | ("http://www.ech.ch/xmlns/eCH-0039/2", "openingDate") | ("http://www.ech.ch/xmlns/eCH-0039/2", "owner") | ("http://www.ech.ch/xmlns/eCH-0039/2", "signer") | ("http://www.ech.ch/xmlns/eCH-0039/2", "ourRecordReference") | ("http://www.ech.ch/xmlns/eCH-0039/2", "comments") | ("http://www.ech.ch/xmlns/eCH-0039/2", "keywords") | ("http://www.ech.ch/xmlns/eCH-0039/2", "isLeadingDocument") | ("http://www.ech.ch/xmlns/eCH-0039/2", "sortOrder") | ("http://www.ech.ch/xmlns/eCH-0039/2", "documentKind"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 17];
+        let mut f0: Option<String> = None;
+        let mut f1: Option<Titles> = None;
+        let mut f2: Option<DocumentStatus> = None;
+        let mut f3: Option<Files> = None;
+        let mut f4: Option<Classification> = None;
+        let mut f5: Option<OpenToThePublic> = None;
+        let mut f6: Option<bool> = None;
+        let mut f7: Option<xs::Date> = None;
+        let mut f8: Option<String> = None;
+        let mut f9: Option<String> = None;
+        let mut f10: Option<String> = None;
+        let mut f11: Option<Comments> = None;
+        let mut f12: Option<Keywords> = None;
+        let mut f13: Option<bool> = None;
+        let mut f14: Option<u64> = None;
+        let mut f15: Option<String> = None;
+        let mut f16: Option<String> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "lang" => { seen[16] = true; match <String as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f16 = Some(v), Err(e) => { r.error(Some("@lang"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "uuid") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "titles") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "status") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "files") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "classification") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "openToThePublic") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "hasPrivacyProtection") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "openingDate") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "owner") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "signer") => 9,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "ourRecordReference") => 10,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "comments") => 11,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "keywords") => 12,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "isLeadingDocument") => 13,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "sortOrder") => 14,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "documentKind") => 15,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <String as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "uuid", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <Titles as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "titles", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <DocumentStatus as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "status", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <Files as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "files", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Classification as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "classification", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <OpenToThePublic as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "openToThePublic", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <bool as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "hasPrivacyProtection", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "openingDate", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "owner", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let dup = f9.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f9 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "signer", found: 2, max: 1 }); } }
+                10 => { seen[10] = true; let dup = f10.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f10 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "ourRecordReference", found: 2, max: 1 }); } }
+                11 => { seen[11] = true; let dup = f11.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Comments as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f11 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "comments", found: 2, max: 1 }); } }
+                12 => { seen[12] = true; let dup = f12.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Keywords as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f12 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "keywords", found: 2, max: 1 }); } }
+                13 => { seen[13] = true; let dup = f13.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <bool as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f13 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "isLeadingDocument", found: 2, max: 1 }); } }
+                14 => { seen[14] = true; let dup = f14.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <u64 as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f14 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "sortOrder", found: 2, max: 1 }); } }
+                15 => { seen[15] = true; let dup = f15.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f15 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "documentKind", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "uuid" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "titles" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "status" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "files" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        Ok(Some(Self { uuid: f0, titles: f1, status: f2, files: f3, classification: f4, open_to_the_public: f5, has_privacy_protection: f6, opening_date: f7, owner: f8, signer: f9, our_record_reference: f10, comments: f11, keywords: f12, is_leading_document: f13, sort_order: f14, document_kind: f15, lang: f16 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["uuid", "titles", "status", "files", "classification", "openToThePublic", "hasPrivacyProtection", "openingDate", "owner", "signer", "ourRecordReference", "comments", "keywords", "isLeadingDocument", "sortOrder", "documentKind"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.lang { w.attribute("lang", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.uuid; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "uuid"); }
+        { let v = &self.titles; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "titles"); }
+        { let v = &self.status; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "status"); }
+        { let v = &self.files; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "files"); }
+        if let Some(v) = &self.classification { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "classification"); }
+        if let Some(v) = &self.open_to_the_public { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "openToThePublic"); }
+        if let Some(v) = &self.has_privacy_protection { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "hasPrivacyProtection"); }
+        if let Some(v) = &self.opening_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "openingDate"); }
+        if let Some(v) = &self.owner { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "owner"); }
+        if let Some(v) = &self.signer { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "signer"); }
+        if let Some(v) = &self.our_record_reference { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "ourRecordReference"); }
+        if let Some(v) = &self.comments { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "comments"); }
+        if let Some(v) = &self.keywords { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "keywords"); }
+        if let Some(v) = &self.is_leading_document { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "isLeadingDocument"); }
+        if let Some(v) = &self.sort_order { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "sortOrder"); }
+        if let Some(v) = &self.document_kind { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "documentKind"); }
+    }
+}
+impl crate::read::XmlValue for Document {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Document {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Dossier {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0039/2", "uuid") | ("http://www.ech.ch/xmlns/eCH-0039/2", "status") | ("http://www.ech.ch/xmlns/eCH-0039/2", "titles") | ("http://www.ech.ch/xmlns/eCH-0039/2", "classification") | ("http://www.ech.ch/xmlns/eCH-0039/2", "hasPrivacyProtection") | ("http://www.ech.ch/xmlns/eCH-0039/2", "openToThePublicType") | ("http://www.ech.ch/xmlns/eCH-0039/2", "caseReferenceLocalId") | ("http://www.ech.ch/xmlns/eCH-0039/2", "openingDate") | ("http://www.ech.ch/xmlns/eCH-0039/2", "keywords") | ("http://www.ech.ch/xmlns/eCH-0039/2", "comments") | ("http://www.ech.ch/xmlns/eCH-0039/2", "links"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0039/2", "uuid") | ("http://www.ech.ch/xmlns/eCH-0039/2", "status") | ("http://www.ech.ch/xmlns/eCH-0039/2", "titles") | ("http://www.ech.ch/xmlns/eCH-0039/2", "classification") | ("http://www.ech.ch/xmlns/eCH-0039/2", "hasPrivacyProtection") | ("http://www.ech.ch/xmlns/eCH-0039/2", "openToThePublicType") | ("http://www.ech.ch/xmlns/eCH-0039/2", "caseReferenceLocalId") | ("http://www.ech.ch/xmlns/eCH-0039/2", "openingDate") | ("http://www.ech.ch/xmlns/eCH-0039/2", "keywords") | ("http://www.ech.ch/xmlns/eCH-0039/2", "comments") | ("http://www.ech.ch/xmlns/eCH-0039/2", "links"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 12];
+        let mut f0: Option<String> = None;
+        let mut f1: Option<DossierStatus> = None;
+        let mut f2: Option<Titles> = None;
+        let mut f3: Option<Classification> = None;
+        let mut f4: Option<bool> = None;
+        let mut f5: Option<OpenToThePublic> = None;
+        let mut f6: Option<String> = None;
+        let mut f7: Option<xs::Date> = None;
+        let mut f8: Option<Keywords> = None;
+        let mut f9: Option<Comments> = None;
+        let mut f10: Option<Links> = None;
+        let mut f11: Option<String> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "lang" => { seen[11] = true; match <String as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f11 = Some(v), Err(e) => { r.error(Some("@lang"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "uuid") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "status") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "titles") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "classification") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "hasPrivacyProtection") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "openToThePublicType") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "caseReferenceLocalId") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "openingDate") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "keywords") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "comments") => 9,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "links") => 10,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <String as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "uuid", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <DossierStatus as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "status", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <Titles as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "titles", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Classification as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "classification", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <bool as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "hasPrivacyProtection", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <OpenToThePublic as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "openToThePublicType", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "caseReferenceLocalId", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "openingDate", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Keywords as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "keywords", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let dup = f9.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Comments as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f9 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "comments", found: 2, max: 1 }); } }
+                10 => { seen[10] = true; let dup = f10.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Links as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f10 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "links", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "uuid" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "status" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "titles" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { uuid: f0, status: f1, titles: f2, classification: f3, has_privacy_protection: f4, open_to_the_public_type: f5, case_reference_local_id: f6, opening_date: f7, keywords: f8, comments: f9, links: f10, lang: f11 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["uuid", "status", "titles", "classification", "hasPrivacyProtection", "openToThePublicType", "caseReferenceLocalId", "openingDate", "keywords", "comments", "links"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.lang { w.attribute("lang", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.uuid; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "uuid"); }
+        { let v = &self.status; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "status"); }
+        { let v = &self.titles; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "titles"); }
+        if let Some(v) = &self.classification { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "classification"); }
+        if let Some(v) = &self.has_privacy_protection { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "hasPrivacyProtection"); }
+        if let Some(v) = &self.open_to_the_public_type { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "openToThePublicType"); }
+        if let Some(v) = &self.case_reference_local_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "caseReferenceLocalId"); }
+        if let Some(v) = &self.opening_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "openingDate"); }
+        if let Some(v) = &self.keywords { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "keywords"); }
+        if let Some(v) = &self.comments { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "comments"); }
+        if let Some(v) = &self.links { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "links"); }
+    }
+}
+impl crate::read::XmlValue for Dossier {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Dossier {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl File {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0039/2", "pathFileName") | ("http://www.ech.ch/xmlns/eCH-0039/2", "mimeType") | ("http://www.ech.ch/xmlns/eCH-0039/2", "internalSortOrder") | ("http://www.ech.ch/xmlns/eCH-0039/2", "version") | ("http://www.ech.ch/xmlns/eCH-0039/2", "hashCode") | ("http://www.ech.ch/xmlns/eCH-0039/2", "hashCodeAlgorithm"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0039/2", "pathFileName") | ("http://www.ech.ch/xmlns/eCH-0039/2", "mimeType") | ("http://www.ech.ch/xmlns/eCH-0039/2", "internalSortOrder") | ("http://www.ech.ch/xmlns/eCH-0039/2", "version") | ("http://www.ech.ch/xmlns/eCH-0039/2", "hashCode") | ("http://www.ech.ch/xmlns/eCH-0039/2", "hashCodeAlgorithm"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 7];
+        let mut f0: Option<String> = None;
+        let mut f1: Option<String> = None;
+        let mut f2: Option<u64> = None;
+        let mut f3: Option<String> = None;
+        let mut f4: Option<String> = None;
+        let mut f5: Option<String> = None;
+        let mut f6: Option<String> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "lang" => { seen[6] = true; match <String as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f6 = Some(v), Err(e) => { r.error(Some("@lang"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "pathFileName") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "mimeType") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "internalSortOrder") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "version") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "hashCode") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "hashCodeAlgorithm") => 5,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <String as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "pathFileName", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <String as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "mimeType", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <u64 as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "internalSortOrder", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "version", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "hashCode", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "hashCodeAlgorithm", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "pathFileName" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "mimeType" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { path_file_name: f0, mime_type: f1, internal_sort_order: f2, version: f3, hash_code: f4, hash_code_algorithm: f5, lang: f6 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["pathFileName", "mimeType", "internalSortOrder", "version", "hashCode", "hashCodeAlgorithm"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.lang { w.attribute("lang", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.path_file_name; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "pathFileName"); }
+        { let v = &self.mime_type; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "mimeType"); }
+        if let Some(v) = &self.internal_sort_order { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "internalSortOrder"); }
+        if let Some(v) = &self.version { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "version"); }
+        if let Some(v) = &self.hash_code { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "hashCode"); }
+        if let Some(v) = &self.hash_code_algorithm { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "hashCodeAlgorithm"); }
+    }
+}
+impl crate::read::XmlValue for File {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for File {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Files {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0039/2", "file"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0039/2", "file"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Vec<File> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "file") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <File as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if f0.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "file", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { file: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["file"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.file { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "file"); }
+    }
+}
+impl crate::read::XmlValue for Files {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Files {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl HeaderPartialDelivery {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0039/2", "uniqueIdBusinessCase") | ("http://www.ech.ch/xmlns/eCH-0039/2", "totalNumberOfPackages") | ("http://www.ech.ch/xmlns/eCH-0039/2", "numberOfActualPackage"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0039/2", "uniqueIdBusinessCase") | ("http://www.ech.ch/xmlns/eCH-0039/2", "totalNumberOfPackages") | ("http://www.ech.ch/xmlns/eCH-0039/2", "numberOfActualPackage"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<crate::ech0058::v3::UniqueIdBusinessCase> = None;
+        let mut f1: Option<crate::ech0058::v3::TotalNumberOfPackages> = None;
+        let mut f2: Option<crate::ech0058::v3::NumberOfActualPackage> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "uniqueIdBusinessCase") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "totalNumberOfPackages") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "numberOfActualPackage") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0058::v3::UniqueIdBusinessCase as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "uniqueIdBusinessCase", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0058::v3::TotalNumberOfPackages as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "totalNumberOfPackages", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <crate::ech0058::v3::NumberOfActualPackage as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "numberOfActualPackage", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "uniqueIdBusinessCase" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "totalNumberOfPackages" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "numberOfActualPackage" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { unique_id_business_case: f0, total_number_of_packages: f1, number_of_actual_package: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["uniqueIdBusinessCase", "totalNumberOfPackages", "numberOfActualPackage"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.unique_id_business_case; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "uniqueIdBusinessCase"); }
+        { let v = &self.total_number_of_packages; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "totalNumberOfPackages"); }
+        { let v = &self.number_of_actual_package; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "numberOfActualPackage"); }
+    }
+}
+impl crate::read::XmlValue for HeaderPartialDelivery {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for HeaderPartialDelivery {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Header {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0039/2", "senderId") | ("http://www.ech.ch/xmlns/eCH-0039/2", "messageId") | ("http://www.ech.ch/xmlns/eCH-0039/2", "messageGroup") | ("http://www.ech.ch/xmlns/eCH-0039/2", "messageType") | ("http://www.ech.ch/xmlns/eCH-0039/2", "sendingApplication") | ("http://www.ech.ch/xmlns/eCH-0039/2", "messageDate") | ("http://www.ech.ch/xmlns/eCH-0039/2", "action") | ("http://www.ech.ch/xmlns/eCH-0039/2", "testDeliveryFlag") | ("http://www.ech.ch/xmlns/eCH-0039/2", "recipientId") | ("http://www.ech.ch/xmlns/eCH-0039/2", "originalSenderId") | ("http://www.ech.ch/xmlns/eCH-0039/2", "declarationLocalReference") | ("http://www.ech.ch/xmlns/eCH-0039/2", "referenceMessageId") | ("http://www.ech.ch/xmlns/eCH-0039/2", "uniqueIdBusinessTransaction") | ("http://www.ech.ch/xmlns/eCH-0039/2", "ourBusinessReferenceId") | ("http://www.ech.ch/xmlns/eCH-0039/2", "yourBusinessReferenceId") | ("http://www.ech.ch/xmlns/eCH-0039/2", "subMessageType") | ("http://www.ech.ch/xmlns/eCH-0039/2", "partialDelivery") | ("http://www.ech.ch/xmlns/eCH-0039/2", "subjects") | ("http://www.ech.ch/xmlns/eCH-0039/2", "object") | ("http://www.ech.ch/xmlns/eCH-0039/2", "comments") | ("http://www.ech.ch/xmlns/eCH-0039/2", "initialMessageDate") | ("http://www.ech.ch/xmlns/eCH-0039/2", "eventDate") | ("http://www.ech.ch/xmlns/eCH-0039/2", "eventPeriod") | ("http://www.ech.ch/xmlns/eCH-0039/2", "modificationDate") | ("http://www.ech.ch/xmlns/eCH-0039/2", "testData") | ("http://www.ech.ch/xmlns/eCH-0039/2", "reference") | ("http://www.ech.ch/xmlns/eCH-0039/2", "extension"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0039/2", "senderId") | ("http://www.ech.ch/xmlns/eCH-0039/2", "messageId") | ("http://www.ech.ch/xmlns/eCH-0039/2", "messageGroup") | ("http://www.ech.ch/xmlns/eCH-0039/2", "messageType") | ("http://www.ech.ch/xmlns/eCH-0039/2", "sendingApplication") | ("http://www.ech.ch/xmlns/eCH-0039/2", "messageDate") | ("http://www.ech.ch/xmlns/eCH-0039/2", "action") | ("http://www.ech.ch/xmlns/eCH-0039/2", "testDeliveryFlag") | ("http://www.ech.ch/xmlns/eCH-0039/2", "recipientId") | ("http://www.ech.ch/xmlns/eCH-0039/2", "originalSenderId") | ("http://www.ech.ch/xmlns/eCH-0039/2", "declarationLocalReference") | ("http://www.ech.ch/xmlns/eCH-0039/2", "referenceMessageId") | ("http://www.ech.ch/xmlns/eCH-0039/2", "uniqueIdBusinessTransaction") | ("http://www.ech.ch/xmlns/eCH-0039/2", "ourBusinessReferenceId") | ("http://www.ech.ch/xmlns/eCH-0039/2", "yourBusinessReferenceId") | ("http://www.ech.ch/xmlns/eCH-0039/2", "subMessageType") | ("http://www.ech.ch/xmlns/eCH-0039/2", "partialDelivery") | ("http://www.ech.ch/xmlns/eCH-0039/2", "subjects") | ("http://www.ech.ch/xmlns/eCH-0039/2", "object") | ("http://www.ech.ch/xmlns/eCH-0039/2", "comments") | ("http://www.ech.ch/xmlns/eCH-0039/2", "initialMessageDate") | ("http://www.ech.ch/xmlns/eCH-0039/2", "eventDate") | ("http://www.ech.ch/xmlns/eCH-0039/2", "eventPeriod") | ("http://www.ech.ch/xmlns/eCH-0039/2", "modificationDate") | ("http://www.ech.ch/xmlns/eCH-0039/2", "testData") | ("http://www.ech.ch/xmlns/eCH-0039/2", "reference") | ("http://www.ech.ch/xmlns/eCH-0039/2", "extension"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 27];
+        let mut f0: Option<crate::ech0058::v3::ParticipantId> = None;
+        let mut f1: Option<crate::ech0058::v3::MessageId> = None;
+        let mut f2: Option<MessageGroup> = None;
+        let mut f3: Option<crate::ech0058::v3::MessageType> = None;
+        let mut f4: Option<crate::ech0058::v3::SendingApplication> = None;
+        let mut f5: Option<xs::DateTime> = None;
+        let mut f6: Option<Action> = None;
+        let mut f7: Option<crate::ech0058::v3::TestDeliveryFlag> = None;
+        let mut f8: Vec<crate::ech0058::v3::ParticipantId> = Vec::new();
+        let mut f9: Option<crate::ech0058::v3::ParticipantId> = None;
+        let mut f10: Option<crate::ech0058::v3::DeclarationLocalReference> = None;
+        let mut f11: Option<crate::ech0058::v3::MessageId> = None;
+        let mut f12: Option<crate::ech0058::v3::UniqueIdBusinessTransaction> = None;
+        let mut f13: Option<crate::ech0058::v3::BusinessReferenceId> = None;
+        let mut f14: Option<crate::ech0058::v3::BusinessReferenceId> = None;
+        let mut f15: Option<crate::ech0058::v3::SubMessageType> = None;
+        let mut f16: Option<HeaderPartialDelivery> = None;
+        let mut f17: Option<Subjects> = None;
+        let mut f18: Vec<xs::AnyElement> = Vec::new();
+        let mut f19: Option<Comments> = None;
+        let mut f20: Option<xs::DateTime> = None;
+        let mut f21: Option<xs::DateTime> = None;
+        let mut f22: Option<String> = None;
+        let mut f23: Option<xs::DateTime> = None;
+        let mut f24: Option<xs::AnyElement> = None;
+        let mut f25: Option<Reference> = None;
+        let mut f26: Option<xs::AnyElement> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "senderId") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "messageId") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "messageGroup") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "messageType") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "sendingApplication") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "messageDate") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "action") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "testDeliveryFlag") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "recipientId") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "originalSenderId") => 9,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "declarationLocalReference") => 10,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "referenceMessageId") => 11,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "uniqueIdBusinessTransaction") => 12,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "ourBusinessReferenceId") => 13,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "yourBusinessReferenceId") => 14,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "subMessageType") => 15,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "partialDelivery") => 16,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "subjects") => 17,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "object") => 18,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "comments") => 19,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "initialMessageDate") => 20,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "eventDate") => 21,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "eventPeriod") => 22,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "modificationDate") => 23,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "testData") => 24,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "reference") => 25,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "extension") => 26,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0058::v3::ParticipantId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "senderId", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0058::v3::MessageId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "messageId", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <MessageGroup as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "messageGroup", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <crate::ech0058::v3::MessageType as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "messageType", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; <crate::ech0058::v3::SendingApplication as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "sendingApplication", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; <xs::DateTime as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "messageDate", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; <Action as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "action", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; <crate::ech0058::v3::TestDeliveryFlag as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "testDeliveryFlag", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0058::v3::ParticipantId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f8.push(v), None => ok = false } }
+                9 => { seen[9] = true; let dup = f9.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0058::v3::ParticipantId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f9 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "originalSenderId", found: 2, max: 1 }); } }
+                10 => { seen[10] = true; let dup = f10.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0058::v3::DeclarationLocalReference as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f10 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "declarationLocalReference", found: 2, max: 1 }); } }
+                11 => { seen[11] = true; let dup = f11.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0058::v3::MessageId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f11 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "referenceMessageId", found: 2, max: 1 }); } }
+                12 => { seen[12] = true; let dup = f12.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0058::v3::UniqueIdBusinessTransaction as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f12 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "uniqueIdBusinessTransaction", found: 2, max: 1 }); } }
+                13 => { seen[13] = true; let dup = f13.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0058::v3::BusinessReferenceId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f13 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "ourBusinessReferenceId", found: 2, max: 1 }); } }
+                14 => { seen[14] = true; let dup = f14.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0058::v3::BusinessReferenceId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f14 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "yourBusinessReferenceId", found: 2, max: 1 }); } }
+                15 => { seen[15] = true; let dup = f15.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0058::v3::SubMessageType as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f15 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "subMessageType", found: 2, max: 1 }); } }
+                16 => { seen[16] = true; let dup = f16.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <HeaderPartialDelivery as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f16 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "partialDelivery", found: 2, max: 1 }); } }
+                17 => { seen[17] = true; let dup = f17.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Subjects as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f17 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "subjects", found: 2, max: 1 }); } }
+                18 => { seen[18] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::AnyElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f18.push(v), None => ok = false } }
+                19 => { seen[19] = true; let dup = f19.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Comments as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f19 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "comments", found: 2, max: 1 }); } }
+                20 => { seen[20] = true; let dup = f20.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::DateTime as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f20 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "initialMessageDate", found: 2, max: 1 }); } }
+                21 => { seen[21] = true; let dup = f21.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::DateTime as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f21 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "eventDate", found: 2, max: 1 }); } }
+                22 => { seen[22] = true; let dup = f22.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f22 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "eventPeriod", found: 2, max: 1 }); } }
+                23 => { seen[23] = true; let dup = f23.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::DateTime as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f23 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "modificationDate", found: 2, max: 1 }); } }
+                24 => { seen[24] = true; let dup = f24.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::AnyElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f24 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "testData", found: 2, max: 1 }); } }
+                25 => { seen[25] = true; let dup = f25.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Reference as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f25 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "reference", found: 2, max: 1 }); } }
+                26 => { seen[26] = true; let dup = f26.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::AnyElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f26 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "extension", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "senderId" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "messageId" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "messageGroup" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "messageType" }); ok = false; }
+        if !seen[4] && f4.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "sendingApplication" }); ok = false; }
+        if !seen[5] && f5.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "messageDate" }); ok = false; }
+        if !seen[6] && f6.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "action" }); ok = false; }
+        if !seen[7] && f7.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "testDeliveryFlag" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        let Some(f4) = f4 else { return Ok(None) };
+        let Some(f5) = f5 else { return Ok(None) };
+        let Some(f6) = f6 else { return Ok(None) };
+        let Some(f7) = f7 else { return Ok(None) };
+        Ok(Some(Self { sender_id: f0, message_id: f1, message_group: f2, message_type: f3, sending_application: f4, message_date: f5, action: f6, test_delivery_flag: f7, recipient_id: f8, original_sender_id: f9, declaration_local_reference: f10, reference_message_id: f11, unique_id_business_transaction: f12, our_business_reference_id: f13, your_business_reference_id: f14, sub_message_type: f15, partial_delivery: f16, subjects: f17, object: f18, comments: f19, initial_message_date: f20, event_date: f21, event_period: f22, modification_date: f23, test_data: f24, reference: f25, extension: f26 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["senderId", "messageId", "messageGroup", "messageType", "sendingApplication", "messageDate", "action", "testDeliveryFlag", "recipientId", "originalSenderId", "declarationLocalReference", "referenceMessageId", "uniqueIdBusinessTransaction", "ourBusinessReferenceId", "yourBusinessReferenceId", "subMessageType", "partialDelivery", "subjects", "object", "comments", "initialMessageDate", "eventDate", "eventPeriod", "modificationDate", "testData", "reference", "extension"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.sender_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "senderId"); }
+        { let v = &self.message_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "messageId"); }
+        { let v = &self.message_group; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "messageGroup"); }
+        { let v = &self.message_type; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "messageType"); }
+        { let v = &self.sending_application; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "sendingApplication"); }
+        { let v = &self.message_date; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "messageDate"); }
+        { let v = &self.action; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "action"); }
+        { let v = &self.test_delivery_flag; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "testDeliveryFlag"); }
+        for v in &self.recipient_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "recipientId"); }
+        if let Some(v) = &self.original_sender_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "originalSenderId"); }
+        if let Some(v) = &self.declaration_local_reference { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "declarationLocalReference"); }
+        if let Some(v) = &self.reference_message_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "referenceMessageId"); }
+        if let Some(v) = &self.unique_id_business_transaction { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "uniqueIdBusinessTransaction"); }
+        if let Some(v) = &self.our_business_reference_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "ourBusinessReferenceId"); }
+        if let Some(v) = &self.your_business_reference_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "yourBusinessReferenceId"); }
+        if let Some(v) = &self.sub_message_type { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "subMessageType"); }
+        if let Some(v) = &self.partial_delivery { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "partialDelivery"); }
+        if let Some(v) = &self.subjects { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "subjects"); }
+        for v in &self.object { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "object"); }
+        if let Some(v) = &self.comments { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "comments"); }
+        if let Some(v) = &self.initial_message_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "initialMessageDate"); }
+        if let Some(v) = &self.event_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "eventDate"); }
+        if let Some(v) = &self.event_period { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "eventPeriod"); }
+        if let Some(v) = &self.modification_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "modificationDate"); }
+        if let Some(v) = &self.test_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "testData"); }
+        if let Some(v) = &self.reference { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "reference"); }
+        if let Some(v) = &self.extension { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "extension"); }
+    }
+}
+impl crate::read::XmlValue for Header {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Header {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Keyword {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        false
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        false
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<String> = None;
+        let mut f1: Option<String> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "lang" => { seen[1] = true; match <String as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f1 = Some(v), Err(e) => { r.error(Some("@lang"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        seen[0] = true;
+        let text = r.text()?;
+        match <String as crate::write::XmlText>::parse_text(&text) { Ok(v) => f0 = Some(v), Err(e) => { r.error(Some(&start.local), crate::read::ContentError::Value(e)); ok = false; } }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "value" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { value: f0, lang: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        [].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.lang { w.attribute("lang", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        w.text(&crate::write::XmlText::to_text(&self.value));
+    }
+}
+impl crate::read::XmlValue for Keyword {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        Self::read_children(r, start, None)
+    }
+}
+impl crate::write::XmlWrite for Keyword {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Keywords {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0039/2", "keyword"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0039/2", "keyword"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Vec<Keyword> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "keyword") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Keyword as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if f0.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "keyword", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { keyword: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["keyword"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.keyword { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "keyword"); }
+    }
+}
+impl crate::read::XmlValue for Keywords {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Keywords {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Link {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        false
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        false
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<String> = None;
+        let mut f1: Option<String> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "lang" => { seen[1] = true; match <String as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f1 = Some(v), Err(e) => { r.error(Some("@lang"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        seen[0] = true;
+        let text = r.text()?;
+        match <String as crate::write::XmlText>::parse_text(&text) { Ok(v) => f0 = Some(v), Err(e) => { r.error(Some(&start.local), crate::read::ContentError::Value(e)); ok = false; } }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "value" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { value: f0, lang: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        [].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.lang { w.attribute("lang", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        w.text(&crate::write::XmlText::to_text(&self.value));
+    }
+}
+impl crate::read::XmlValue for Link {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        Self::read_children(r, start, None)
+    }
+}
+impl crate::write::XmlWrite for Link {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Links {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0039/2", "link"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0039/2", "link"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Vec<Link> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "link") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Link as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if f0.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "link", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { link: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["link"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.link { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "link"); }
+    }
+}
+impl crate::read::XmlValue for Links {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Links {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl MessageGroup {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0039/2", "messageGroupId") | ("http://www.ech.ch/xmlns/eCH-0039/2", "messageTypeId"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0039/2", "messageGroupId") | ("http://www.ech.ch/xmlns/eCH-0039/2", "messageTypeId"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<u64> = None;
+        let mut f1: Option<u64> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "messageGroupId") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "messageTypeId") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <u64 as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "messageGroupId", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <u64 as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "messageTypeId", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "messageGroupId" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "messageTypeId" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { message_group_id: f0, message_type_id: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["messageGroupId", "messageTypeId"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.message_group_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "messageGroupId"); }
+        { let v = &self.message_type_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "messageTypeId"); }
+    }
+}
+impl crate::read::XmlValue for MessageGroup {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for MessageGroup {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Reference {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0039/2", "uuid") | ("http://www.ech.ch/xmlns/eCH-0039/2", "serviceInventoryId") | ("http://www.ech.ch/xmlns/eCH-0039/2", "serviceId") | ("http://www.ech.ch/xmlns/eCH-0039/2", "serviceTitle") | ("http://www.ech.ch/xmlns/eCH-0039/2", "serviceProvider") | ("http://www.ech.ch/xmlns/eCH-0039/2", "caseId") | ("http://www.ech.ch/xmlns/eCH-0039/2", "caseTitle") | ("http://www.ech.ch/xmlns/eCH-0039/2", "caseAnnotation"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0039/2", "uuid") | ("http://www.ech.ch/xmlns/eCH-0039/2", "serviceInventoryId") | ("http://www.ech.ch/xmlns/eCH-0039/2", "serviceId") | ("http://www.ech.ch/xmlns/eCH-0039/2", "serviceTitle") | ("http://www.ech.ch/xmlns/eCH-0039/2", "serviceProvider") | ("http://www.ech.ch/xmlns/eCH-0039/2", "caseId") | ("http://www.ech.ch/xmlns/eCH-0039/2", "caseTitle") | ("http://www.ech.ch/xmlns/eCH-0039/2", "caseAnnotation"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 8];
+        let mut f0: Option<String> = None;
+        let mut f1: Option<String> = None;
+        let mut f2: Option<String> = None;
+        let mut f3: Option<String> = None;
+        let mut f4: Option<String> = None;
+        let mut f5: Option<String> = None;
+        let mut f6: Option<String> = None;
+        let mut f7: Option<String> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "uuid") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "serviceInventoryId") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "serviceId") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "serviceTitle") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "serviceProvider") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "caseId") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "caseTitle") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "caseAnnotation") => 7,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <String as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "uuid", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "serviceInventoryId", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "serviceId", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "serviceTitle", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "serviceProvider", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "caseId", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "caseTitle", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "caseAnnotation", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "uuid" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { uuid: f0, service_inventory_id: f1, service_id: f2, service_title: f3, service_provider: f4, case_id: f5, case_title: f6, case_annotation: f7 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["uuid", "serviceInventoryId", "serviceId", "serviceTitle", "serviceProvider", "caseId", "caseTitle", "caseAnnotation"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.uuid; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "uuid"); }
+        if let Some(v) = &self.service_inventory_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "serviceInventoryId"); }
+        if let Some(v) = &self.service_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "serviceId"); }
+        if let Some(v) = &self.service_title { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "serviceTitle"); }
+        if let Some(v) = &self.service_provider { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "serviceProvider"); }
+        if let Some(v) = &self.case_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "caseId"); }
+        if let Some(v) = &self.case_title { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "caseTitle"); }
+        if let Some(v) = &self.case_annotation { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "caseAnnotation"); }
+    }
+}
+impl crate::read::XmlValue for Reference {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Reference {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ReportHeader {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0039/2", "senderId") | ("http://www.ech.ch/xmlns/eCH-0039/2", "messageId") | ("http://www.ech.ch/xmlns/eCH-0039/2", "messageGroup") | ("http://www.ech.ch/xmlns/eCH-0039/2", "messageType") | ("http://www.ech.ch/xmlns/eCH-0039/2", "sendingApplication") | ("http://www.ech.ch/xmlns/eCH-0039/2", "action") | ("http://www.ech.ch/xmlns/eCH-0039/2", "testDeliveryFlag") | ("http://www.ech.ch/xmlns/eCH-0039/2", "recipientId") | ("http://www.ech.ch/xmlns/eCH-0039/2", "referenceMessageId") | ("http://www.ech.ch/xmlns/eCH-0039/2", "ourBusinessReferenceId") | ("http://www.ech.ch/xmlns/eCH-0039/2", "yourBusinessReferenceId") | ("http://www.ech.ch/xmlns/eCH-0039/2", "uniqueIdBusinessTransaction") | ("http://www.ech.ch/xmlns/eCH-0039/2", "subMessageType") | ("http://www.ech.ch/xmlns/eCH-0039/2", "object") | ("http://www.ech.ch/xmlns/eCH-0039/2", "initialMessageDate") | ("http://www.ech.ch/xmlns/eCH-0039/2", "testData") | ("http://www.ech.ch/xmlns/eCH-0039/2", "reference") | ("http://www.ech.ch/xmlns/eCH-0039/2", "extension"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0039/2", "senderId") | ("http://www.ech.ch/xmlns/eCH-0039/2", "messageId") | ("http://www.ech.ch/xmlns/eCH-0039/2", "messageGroup") | ("http://www.ech.ch/xmlns/eCH-0039/2", "messageType") | ("http://www.ech.ch/xmlns/eCH-0039/2", "sendingApplication") | ("http://www.ech.ch/xmlns/eCH-0039/2", "action") | ("http://www.ech.ch/xmlns/eCH-0039/2", "testDeliveryFlag") | ("http://www.ech.ch/xmlns/eCH-0039/2", "recipientId") | ("http://www.ech.ch/xmlns/eCH-0039/2", "referenceMessageId") | ("http://www.ech.ch/xmlns/eCH-0039/2", "ourBusinessReferenceId") | ("http://www.ech.ch/xmlns/eCH-0039/2", "yourBusinessReferenceId") | ("http://www.ech.ch/xmlns/eCH-0039/2", "uniqueIdBusinessTransaction") | ("http://www.ech.ch/xmlns/eCH-0039/2", "subMessageType") | ("http://www.ech.ch/xmlns/eCH-0039/2", "object") | ("http://www.ech.ch/xmlns/eCH-0039/2", "initialMessageDate") | ("http://www.ech.ch/xmlns/eCH-0039/2", "testData") | ("http://www.ech.ch/xmlns/eCH-0039/2", "reference") | ("http://www.ech.ch/xmlns/eCH-0039/2", "extension"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 18];
+        let mut f0: Option<crate::ech0058::v3::ParticipantId> = None;
+        let mut f1: Option<crate::ech0058::v3::MessageId> = None;
+        let mut f2: Option<MessageGroup> = None;
+        let mut f3: Option<crate::ech0058::v3::MessageType> = None;
+        let mut f4: Option<crate::ech0058::v3::SendingApplication> = None;
+        let mut f5: Option<ReportAction> = None;
+        let mut f6: Option<crate::ech0058::v3::TestDeliveryFlag> = None;
+        let mut f7: Option<crate::ech0058::v3::ParticipantId> = None;
+        let mut f8: Option<crate::ech0058::v3::MessageId> = None;
+        let mut f9: Option<crate::ech0058::v3::BusinessReferenceId> = None;
+        let mut f10: Option<crate::ech0058::v3::BusinessReferenceId> = None;
+        let mut f11: Option<crate::ech0058::v3::UniqueIdBusinessTransaction> = None;
+        let mut f12: Option<crate::ech0058::v3::SubMessageType> = None;
+        let mut f13: Vec<xs::AnyElement> = Vec::new();
+        let mut f14: Option<xs::DateTime> = None;
+        let mut f15: Option<xs::AnyElement> = None;
+        let mut f16: Option<Reference> = None;
+        let mut f17: Option<xs::AnyElement> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "senderId") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "messageId") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "messageGroup") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "messageType") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "sendingApplication") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "action") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "testDeliveryFlag") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "recipientId") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "referenceMessageId") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "ourBusinessReferenceId") => 9,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "yourBusinessReferenceId") => 10,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "uniqueIdBusinessTransaction") => 11,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "subMessageType") => 12,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "object") => 13,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "initialMessageDate") => 14,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "testData") => 15,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "reference") => 16,
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "extension") => 17,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0058::v3::ParticipantId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "senderId", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0058::v3::MessageId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "messageId", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <MessageGroup as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "messageGroup", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <crate::ech0058::v3::MessageType as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "messageType", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; <crate::ech0058::v3::SendingApplication as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "sendingApplication", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; <ReportAction as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "action", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; <crate::ech0058::v3::TestDeliveryFlag as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "testDeliveryFlag", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0058::v3::ParticipantId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "recipientId", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0058::v3::MessageId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "referenceMessageId", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let dup = f9.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0058::v3::BusinessReferenceId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f9 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "ourBusinessReferenceId", found: 2, max: 1 }); } }
+                10 => { seen[10] = true; let dup = f10.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0058::v3::BusinessReferenceId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f10 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "yourBusinessReferenceId", found: 2, max: 1 }); } }
+                11 => { seen[11] = true; let dup = f11.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0058::v3::UniqueIdBusinessTransaction as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f11 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "uniqueIdBusinessTransaction", found: 2, max: 1 }); } }
+                12 => { seen[12] = true; let dup = f12.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0058::v3::SubMessageType as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f12 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "subMessageType", found: 2, max: 1 }); } }
+                13 => { seen[13] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::AnyElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f13.push(v), None => ok = false } }
+                14 => { seen[14] = true; let dup = f14.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::DateTime as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f14 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "initialMessageDate", found: 2, max: 1 }); } }
+                15 => { seen[15] = true; let dup = f15.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::AnyElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f15 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "testData", found: 2, max: 1 }); } }
+                16 => { seen[16] = true; let dup = f16.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Reference as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f16 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "reference", found: 2, max: 1 }); } }
+                17 => { seen[17] = true; let dup = f17.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::AnyElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f17 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "extension", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "senderId" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "messageId" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "messageGroup" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "messageType" }); ok = false; }
+        if !seen[4] && f4.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "sendingApplication" }); ok = false; }
+        if !seen[5] && f5.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "action" }); ok = false; }
+        if !seen[6] && f6.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "testDeliveryFlag" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        let Some(f4) = f4 else { return Ok(None) };
+        let Some(f5) = f5 else { return Ok(None) };
+        let Some(f6) = f6 else { return Ok(None) };
+        Ok(Some(Self { sender_id: f0, message_id: f1, message_group: f2, message_type: f3, sending_application: f4, action: f5, test_delivery_flag: f6, recipient_id: f7, reference_message_id: f8, our_business_reference_id: f9, your_business_reference_id: f10, unique_id_business_transaction: f11, sub_message_type: f12, object: f13, initial_message_date: f14, test_data: f15, reference: f16, extension: f17 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["senderId", "messageId", "messageGroup", "messageType", "sendingApplication", "action", "testDeliveryFlag", "recipientId", "referenceMessageId", "ourBusinessReferenceId", "yourBusinessReferenceId", "uniqueIdBusinessTransaction", "subMessageType", "object", "initialMessageDate", "testData", "reference", "extension"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.sender_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "senderId"); }
+        { let v = &self.message_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "messageId"); }
+        { let v = &self.message_group; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "messageGroup"); }
+        { let v = &self.message_type; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "messageType"); }
+        { let v = &self.sending_application; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "sendingApplication"); }
+        { let v = &self.action; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "action"); }
+        { let v = &self.test_delivery_flag; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "testDeliveryFlag"); }
+        if let Some(v) = &self.recipient_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "recipientId"); }
+        if let Some(v) = &self.reference_message_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "referenceMessageId"); }
+        if let Some(v) = &self.our_business_reference_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "ourBusinessReferenceId"); }
+        if let Some(v) = &self.your_business_reference_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "yourBusinessReferenceId"); }
+        if let Some(v) = &self.unique_id_business_transaction { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "uniqueIdBusinessTransaction"); }
+        if let Some(v) = &self.sub_message_type { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "subMessageType"); }
+        for v in &self.object { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "object"); }
+        if let Some(v) = &self.initial_message_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "initialMessageDate"); }
+        if let Some(v) = &self.test_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "testData"); }
+        if let Some(v) = &self.reference { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "reference"); }
+        if let Some(v) = &self.extension { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "extension"); }
+    }
+}
+impl crate::read::XmlValue for ReportHeader {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ReportHeader {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ReportChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0039/2", "positiveReport") | ("http://www.ech.ch/xmlns/eCH-0039/2", "negativeReport"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0039/2", "positiveReport") => Ok({ let c = r.enter()?; <xs::AnyElement as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::PositiveReport)),
+            ("http://www.ech.ch/xmlns/eCH-0039/2", "negativeReport") => Ok({ let c = r.enter()?; <xs::AnyElement as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::NegativeReport)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::PositiveReport(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "positiveReport"),
+            Self::NegativeReport(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "negativeReport"),
+        }
+    }
+}
+impl Report {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        ReportChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        ReportChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<ReportChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if ReportChoice::accepts(ns, local) => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = ReportChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { choice: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.choice { v.write(w); }
+    }
+}
+impl crate::read::XmlValue for Report {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Report {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Subject {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        false
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        false
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<String> = None;
+        let mut f1: Option<String> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "lang" => { seen[1] = true; match <String as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f1 = Some(v), Err(e) => { r.error(Some("@lang"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        seen[0] = true;
+        let text = r.text()?;
+        match <String as crate::write::XmlText>::parse_text(&text) { Ok(v) => f0 = Some(v), Err(e) => { r.error(Some(&start.local), crate::read::ContentError::Value(e)); ok = false; } }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "value" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { value: f0, lang: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        [].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.lang { w.attribute("lang", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        w.text(&crate::write::XmlText::to_text(&self.value));
+    }
+}
+impl crate::read::XmlValue for Subject {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        Self::read_children(r, start, None)
+    }
+}
+impl crate::write::XmlWrite for Subject {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Subjects {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0039/2", "subject"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0039/2", "subject"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Vec<Subject> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "subject") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Subject as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if f0.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "subject", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { subject: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["subject"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.subject { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "subject"); }
+    }
+}
+impl crate::read::XmlValue for Subjects {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Subjects {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Title {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        false
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        false
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<String> = None;
+        let mut f1: Option<String> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "lang" => { seen[1] = true; match <String as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f1 = Some(v), Err(e) => { r.error(Some("@lang"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        seen[0] = true;
+        let text = r.text()?;
+        match <String as crate::write::XmlText>::parse_text(&text) { Ok(v) => f0 = Some(v), Err(e) => { r.error(Some(&start.local), crate::read::ContentError::Value(e)); ok = false; } }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "value" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { value: f0, lang: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        [].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.lang { w.attribute("lang", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        w.text(&crate::write::XmlText::to_text(&self.value));
+    }
+}
+impl crate::read::XmlValue for Title {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        Self::read_children(r, start, None)
+    }
+}
+impl crate::write::XmlWrite for Title {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Titles {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0039/2", "title"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0039/2", "title"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Vec<Title> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0039/2", "title") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Title as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if f0.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "title", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { title: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["title"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.title { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0039/2", "title"); }
+    }
+}
+impl crate::read::XmlValue for Titles {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Titles {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}

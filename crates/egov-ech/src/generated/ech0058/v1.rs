@@ -165,3 +165,393 @@ pub struct SendingApplication {
     pub product_version: SendingApplicationProductVersion,
 }
 
+impl HeaderPartialDelivery {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0058/1", "uniqueIDBusinessCase") | ("http://www.ech.ch/xmlns/eCH-0058/1", "totalNumberOfPackages") | ("http://www.ech.ch/xmlns/eCH-0058/1", "numberOfActualPackage"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0058/1", "uniqueIDBusinessCase") | ("http://www.ech.ch/xmlns/eCH-0058/1", "totalNumberOfPackages") | ("http://www.ech.ch/xmlns/eCH-0058/1", "numberOfActualPackage"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<UniqueIDBusinessCase> = None;
+        let mut f1: Option<xs::AnyElement> = None;
+        let mut f2: Option<NumberOfActualPackage> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0058/1", "uniqueIDBusinessCase") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0058/1", "totalNumberOfPackages") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0058/1", "numberOfActualPackage") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <UniqueIDBusinessCase as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "uniqueIDBusinessCase", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <xs::AnyElement as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "totalNumberOfPackages", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <NumberOfActualPackage as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "numberOfActualPackage", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "uniqueIDBusinessCase" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "totalNumberOfPackages" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "numberOfActualPackage" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { unique_id_business_case: f0, total_number_of_packages: f1, number_of_actual_package: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["uniqueIDBusinessCase", "totalNumberOfPackages", "numberOfActualPackage"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.unique_id_business_case; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/1", "uniqueIDBusinessCase"); }
+        { let v = &self.total_number_of_packages; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/1", "totalNumberOfPackages"); }
+        { let v = &self.number_of_actual_package; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/1", "numberOfActualPackage"); }
+    }
+}
+impl crate::read::XmlValue for HeaderPartialDelivery {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for HeaderPartialDelivery {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Header {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0058/1", "senderId") | ("http://www.ech.ch/xmlns/eCH-0058/1", "declarationLocalReference") | ("http://www.ech.ch/xmlns/eCH-0058/1", "recipientId") | ("http://www.ech.ch/xmlns/eCH-0058/1", "sendingApplication") | ("http://www.ech.ch/xmlns/eCH-0058/1", "partialDelivery") | ("http://www.ech.ch/xmlns/eCH-0058/1", "eventDate") | ("http://www.ech.ch/xmlns/eCH-0058/1", "modificationDate") | ("http://www.ech.ch/xmlns/eCH-0058/1", "action"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0058/1", "senderId") | ("http://www.ech.ch/xmlns/eCH-0058/1", "declarationLocalReference") | ("http://www.ech.ch/xmlns/eCH-0058/1", "recipientId") | ("http://www.ech.ch/xmlns/eCH-0058/1", "sendingApplication") | ("http://www.ech.ch/xmlns/eCH-0058/1", "partialDelivery") | ("http://www.ech.ch/xmlns/eCH-0058/1", "eventDate") | ("http://www.ech.ch/xmlns/eCH-0058/1", "modificationDate") | ("http://www.ech.ch/xmlns/eCH-0058/1", "action"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 8];
+        let mut f0: Option<ParticipantId> = None;
+        let mut f1: Option<DeclarationLocalReference> = None;
+        let mut f2: Option<ParticipantId> = None;
+        let mut f3: Option<SendingApplication> = None;
+        let mut f4: Option<HeaderPartialDelivery> = None;
+        let mut f5: Option<xs::DateTime> = None;
+        let mut f6: Option<xs::DateTime> = None;
+        let mut f7: Option<HeaderAction> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0058/1", "senderId") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0058/1", "declarationLocalReference") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0058/1", "recipientId") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0058/1", "sendingApplication") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0058/1", "partialDelivery") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0058/1", "eventDate") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0058/1", "modificationDate") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0058/1", "action") => 7,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <ParticipantId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "senderId", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <DeclarationLocalReference as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "declarationLocalReference", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ParticipantId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "recipientId", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <SendingApplication as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "sendingApplication", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <HeaderPartialDelivery as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "partialDelivery", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; <xs::DateTime as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "eventDate", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::DateTime as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "modificationDate", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; <HeaderAction as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "action", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "senderId" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "sendingApplication" }); ok = false; }
+        if !seen[5] && f5.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "eventDate" }); ok = false; }
+        if !seen[7] && f7.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "action" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        let Some(f5) = f5 else { return Ok(None) };
+        let Some(f7) = f7 else { return Ok(None) };
+        Ok(Some(Self { sender_id: f0, declaration_local_reference: f1, recipient_id: f2, sending_application: f3, partial_delivery: f4, event_date: f5, modification_date: f6, action: f7 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["senderId", "declarationLocalReference", "recipientId", "sendingApplication", "partialDelivery", "eventDate", "modificationDate", "action"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.sender_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/1", "senderId"); }
+        if let Some(v) = &self.declaration_local_reference { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/1", "declarationLocalReference"); }
+        if let Some(v) = &self.recipient_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/1", "recipientId"); }
+        { let v = &self.sending_application; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/1", "sendingApplication"); }
+        if let Some(v) = &self.partial_delivery { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/1", "partialDelivery"); }
+        { let v = &self.event_date; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/1", "eventDate"); }
+        if let Some(v) = &self.modification_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/1", "modificationDate"); }
+        { let v = &self.action; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/1", "action"); }
+    }
+}
+impl crate::read::XmlValue for Header {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Header {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ReportHeader {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0058/1", "senderId") | ("http://www.ech.ch/xmlns/eCH-0058/1", "recipientId") | ("http://www.ech.ch/xmlns/eCH-0058/1", "sendingApplication") | ("http://www.ech.ch/xmlns/eCH-0058/1", "action"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0058/1", "senderId") | ("http://www.ech.ch/xmlns/eCH-0058/1", "recipientId") | ("http://www.ech.ch/xmlns/eCH-0058/1", "sendingApplication") | ("http://www.ech.ch/xmlns/eCH-0058/1", "action"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<ParticipantId> = None;
+        let mut f1: Option<ParticipantId> = None;
+        let mut f2: Option<SendingApplication> = None;
+        let mut f3: Option<ReportHeaderAction> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0058/1", "senderId") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0058/1", "recipientId") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0058/1", "sendingApplication") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0058/1", "action") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <ParticipantId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "senderId", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ParticipantId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "recipientId", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <SendingApplication as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "sendingApplication", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <ReportHeaderAction as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "action", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "senderId" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "sendingApplication" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "action" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        Ok(Some(Self { sender_id: f0, recipient_id: f1, sending_application: f2, action: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["senderId", "recipientId", "sendingApplication", "action"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.sender_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/1", "senderId"); }
+        if let Some(v) = &self.recipient_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/1", "recipientId"); }
+        { let v = &self.sending_application; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/1", "sendingApplication"); }
+        { let v = &self.action; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/1", "action"); }
+    }
+}
+impl crate::read::XmlValue for ReportHeader {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ReportHeader {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl SendingApplication {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0058/1", "manufacturer") | ("http://www.ech.ch/xmlns/eCH-0058/1", "product") | ("http://www.ech.ch/xmlns/eCH-0058/1", "productVersion"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0058/1", "manufacturer") | ("http://www.ech.ch/xmlns/eCH-0058/1", "product") | ("http://www.ech.ch/xmlns/eCH-0058/1", "productVersion"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<SendingApplicationManufacturer> = None;
+        let mut f1: Option<SendingApplicationProduct> = None;
+        let mut f2: Option<SendingApplicationProductVersion> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0058/1", "manufacturer") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0058/1", "product") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0058/1", "productVersion") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <SendingApplicationManufacturer as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "manufacturer", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <SendingApplicationProduct as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "product", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <SendingApplicationProductVersion as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "productVersion", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "manufacturer" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "product" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "productVersion" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { manufacturer: f0, product: f1, product_version: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["manufacturer", "product", "productVersion"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.manufacturer; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/1", "manufacturer"); }
+        { let v = &self.product; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/1", "product"); }
+        { let v = &self.product_version; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/1", "productVersion"); }
+    }
+}
+impl crate::read::XmlValue for SendingApplication {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for SendingApplication {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}

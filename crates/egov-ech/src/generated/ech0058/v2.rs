@@ -332,3 +332,705 @@ pub struct EventReport {
     pub report: Report,
 }
 
+impl HeaderPartialDelivery {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0058/2", "uniqueIDBusinessCase") | ("http://www.ech.ch/xmlns/eCH-0058/2", "totalNumberOfPackages") | ("http://www.ech.ch/xmlns/eCH-0058/2", "numberOfActualPackage"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0058/2", "uniqueIDBusinessCase") | ("http://www.ech.ch/xmlns/eCH-0058/2", "totalNumberOfPackages") | ("http://www.ech.ch/xmlns/eCH-0058/2", "numberOfActualPackage"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<UniqueIDBusinessCase> = None;
+        let mut f1: Option<TotalNumberOfPackages> = None;
+        let mut f2: Option<NumberOfActualPackage> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "uniqueIDBusinessCase") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "totalNumberOfPackages") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "numberOfActualPackage") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <UniqueIDBusinessCase as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "uniqueIDBusinessCase", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <TotalNumberOfPackages as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "totalNumberOfPackages", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <NumberOfActualPackage as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "numberOfActualPackage", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "uniqueIDBusinessCase" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "totalNumberOfPackages" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "numberOfActualPackage" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { unique_id_business_case: f0, total_number_of_packages: f1, number_of_actual_package: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["uniqueIDBusinessCase", "totalNumberOfPackages", "numberOfActualPackage"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.unique_id_business_case; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "uniqueIDBusinessCase"); }
+        { let v = &self.total_number_of_packages; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "totalNumberOfPackages"); }
+        { let v = &self.number_of_actual_package; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "numberOfActualPackage"); }
+    }
+}
+impl crate::read::XmlValue for HeaderPartialDelivery {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for HeaderPartialDelivery {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Header {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0058/2", "senderId") | ("http://www.ech.ch/xmlns/eCH-0058/2", "originalSenderID") | ("http://www.ech.ch/xmlns/eCH-0058/2", "declarationLocalReference") | ("http://www.ech.ch/xmlns/eCH-0058/2", "recipientId") | ("http://www.ech.ch/xmlns/eCH-0058/2", "messageId") | ("http://www.ech.ch/xmlns/eCH-0058/2", "referenceMessageId") | ("http://www.ech.ch/xmlns/eCH-0058/2", "ourBusinessReferenceID") | ("http://www.ech.ch/xmlns/eCH-0058/2", "yourBusinessReferenceId") | ("http://www.ech.ch/xmlns/eCH-0058/2", "messageType") | ("http://www.ech.ch/xmlns/eCH-0058/2", "subMessageType") | ("http://www.ech.ch/xmlns/eCH-0058/2", "sendingApplication") | ("http://www.ech.ch/xmlns/eCH-0058/2", "partialDelivery") | ("http://www.ech.ch/xmlns/eCH-0058/2", "subject") | ("http://www.ech.ch/xmlns/eCH-0058/2", "object") | ("http://www.ech.ch/xmlns/eCH-0058/2", "comment") | ("http://www.ech.ch/xmlns/eCH-0058/2", "messageDate") | ("http://www.ech.ch/xmlns/eCH-0058/2", "initialMessageDate") | ("http://www.ech.ch/xmlns/eCH-0058/2", "eventDate") | ("http://www.ech.ch/xmlns/eCH-0058/2", "modificationDate") | ("http://www.ech.ch/xmlns/eCH-0058/2", "action") | ("http://www.ech.ch/xmlns/eCH-0058/2", "attachment") | ("http://www.ech.ch/xmlns/eCH-0058/2", "testDeliveryFlag") | ("http://www.ech.ch/xmlns/eCH-0058/2", "testData") | ("http://www.ech.ch/xmlns/eCH-0058/2", "extension"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0058/2", "senderId") | ("http://www.ech.ch/xmlns/eCH-0058/2", "originalSenderID") | ("http://www.ech.ch/xmlns/eCH-0058/2", "declarationLocalReference") | ("http://www.ech.ch/xmlns/eCH-0058/2", "recipientId") | ("http://www.ech.ch/xmlns/eCH-0058/2", "messageId") | ("http://www.ech.ch/xmlns/eCH-0058/2", "referenceMessageId") | ("http://www.ech.ch/xmlns/eCH-0058/2", "ourBusinessReferenceID") | ("http://www.ech.ch/xmlns/eCH-0058/2", "yourBusinessReferenceId") | ("http://www.ech.ch/xmlns/eCH-0058/2", "messageType") | ("http://www.ech.ch/xmlns/eCH-0058/2", "subMessageType") | ("http://www.ech.ch/xmlns/eCH-0058/2", "sendingApplication") | ("http://www.ech.ch/xmlns/eCH-0058/2", "partialDelivery") | ("http://www.ech.ch/xmlns/eCH-0058/2", "subject") | ("http://www.ech.ch/xmlns/eCH-0058/2", "object") | ("http://www.ech.ch/xmlns/eCH-0058/2", "comment") | ("http://www.ech.ch/xmlns/eCH-0058/2", "messageDate") | ("http://www.ech.ch/xmlns/eCH-0058/2", "initialMessageDate") | ("http://www.ech.ch/xmlns/eCH-0058/2", "eventDate") | ("http://www.ech.ch/xmlns/eCH-0058/2", "modificationDate") | ("http://www.ech.ch/xmlns/eCH-0058/2", "action") | ("http://www.ech.ch/xmlns/eCH-0058/2", "attachment") | ("http://www.ech.ch/xmlns/eCH-0058/2", "testDeliveryFlag") | ("http://www.ech.ch/xmlns/eCH-0058/2", "testData") | ("http://www.ech.ch/xmlns/eCH-0058/2", "extension"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 24];
+        let mut f0: Option<ParticipantId> = None;
+        let mut f1: Option<ParticipantId> = None;
+        let mut f2: Option<DeclarationLocalReference> = None;
+        let mut f3: Vec<ParticipantId> = Vec::new();
+        let mut f4: Option<MessageId> = None;
+        let mut f5: Option<MessageId> = None;
+        let mut f6: Option<BusinessReferenceId> = None;
+        let mut f7: Option<BusinessReferenceId> = None;
+        let mut f8: Option<MessageType> = None;
+        let mut f9: Option<SubMessageType> = None;
+        let mut f10: Option<SendingApplication> = None;
+        let mut f11: Option<HeaderPartialDelivery> = None;
+        let mut f12: Option<Subject> = None;
+        let mut f13: Vec<xs::AnyElement> = Vec::new();
+        let mut f14: Option<Comment> = None;
+        let mut f15: Option<xs::DateTime> = None;
+        let mut f16: Option<InitialMessageDate> = None;
+        let mut f17: Option<xs::DateTime> = None;
+        let mut f18: Option<xs::DateTime> = None;
+        let mut f19: Option<HeaderAction> = None;
+        let mut f20: Vec<xs::AnyElement> = Vec::new();
+        let mut f21: Option<TestDeliveryFlag> = None;
+        let mut f22: Option<xs::AnyElement> = None;
+        let mut f23: Option<xs::AnyElement> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "senderId") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "originalSenderID") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "declarationLocalReference") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "recipientId") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "messageId") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "referenceMessageId") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "ourBusinessReferenceID") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "yourBusinessReferenceId") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "messageType") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "subMessageType") => 9,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "sendingApplication") => 10,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "partialDelivery") => 11,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "subject") => 12,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "object") => 13,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "comment") => 14,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "messageDate") => 15,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "initialMessageDate") => 16,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "eventDate") => 17,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "modificationDate") => 18,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "action") => 19,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "attachment") => 20,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "testDeliveryFlag") => 21,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "testData") => 22,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "extension") => 23,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <ParticipantId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "senderId", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ParticipantId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "originalSenderID", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <DeclarationLocalReference as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "declarationLocalReference", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ParticipantId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3.push(v), None => ok = false } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; <MessageId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "messageId", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <MessageId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "referenceMessageId", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BusinessReferenceId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "ourBusinessReferenceID", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BusinessReferenceId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "yourBusinessReferenceId", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; <MessageType as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "messageType", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let dup = f9.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SubMessageType as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f9 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "subMessageType", found: 2, max: 1 }); } }
+                10 => { seen[10] = true; let dup = f10.is_some(); let got = { let c = r.enter()?; <SendingApplication as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f10 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "sendingApplication", found: 2, max: 1 }); } }
+                11 => { seen[11] = true; let dup = f11.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <HeaderPartialDelivery as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f11 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "partialDelivery", found: 2, max: 1 }); } }
+                12 => { seen[12] = true; let dup = f12.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Subject as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f12 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "subject", found: 2, max: 1 }); } }
+                13 => { seen[13] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::AnyElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f13.push(v), None => ok = false } }
+                14 => { seen[14] = true; let dup = f14.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Comment as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f14 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "comment", found: 2, max: 1 }); } }
+                15 => { seen[15] = true; let dup = f15.is_some(); let got = { let c = r.enter()?; <xs::DateTime as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f15 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "messageDate", found: 2, max: 1 }); } }
+                16 => { seen[16] = true; let dup = f16.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <InitialMessageDate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f16 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "initialMessageDate", found: 2, max: 1 }); } }
+                17 => { seen[17] = true; let dup = f17.is_some(); let got = { let c = r.enter()?; <xs::DateTime as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f17 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "eventDate", found: 2, max: 1 }); } }
+                18 => { seen[18] = true; let dup = f18.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::DateTime as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f18 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "modificationDate", found: 2, max: 1 }); } }
+                19 => { seen[19] = true; let dup = f19.is_some(); let got = { let c = r.enter()?; <HeaderAction as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f19 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "action", found: 2, max: 1 }); } }
+                20 => { seen[20] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::AnyElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f20.push(v), None => ok = false } }
+                21 => { seen[21] = true; let dup = f21.is_some(); let got = { let c = r.enter()?; <TestDeliveryFlag as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f21 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "testDeliveryFlag", found: 2, max: 1 }); } }
+                22 => { seen[22] = true; let dup = f22.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::AnyElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f22 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "testData", found: 2, max: 1 }); } }
+                23 => { seen[23] = true; let dup = f23.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::AnyElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f23 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "extension", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "senderId" }); ok = false; }
+        if !seen[4] && f4.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "messageId" }); ok = false; }
+        if !seen[8] && f8.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "messageType" }); ok = false; }
+        if !seen[10] && f10.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "sendingApplication" }); ok = false; }
+        if !seen[15] && f15.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "messageDate" }); ok = false; }
+        if !seen[17] && f17.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "eventDate" }); ok = false; }
+        if !seen[19] && f19.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "action" }); ok = false; }
+        if !seen[21] && f21.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "testDeliveryFlag" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f4) = f4 else { return Ok(None) };
+        let Some(f8) = f8 else { return Ok(None) };
+        let Some(f10) = f10 else { return Ok(None) };
+        let Some(f15) = f15 else { return Ok(None) };
+        let Some(f17) = f17 else { return Ok(None) };
+        let Some(f19) = f19 else { return Ok(None) };
+        let Some(f21) = f21 else { return Ok(None) };
+        Ok(Some(Self { sender_id: f0, original_sender_id: f1, declaration_local_reference: f2, recipient_id: f3, message_id: f4, reference_message_id: f5, our_business_reference_id: f6, your_business_reference_id: f7, message_type: f8, sub_message_type: f9, sending_application: f10, partial_delivery: f11, subject: f12, object: f13, comment: f14, message_date: f15, initial_message_date: f16, event_date: f17, modification_date: f18, action: f19, attachment: f20, test_delivery_flag: f21, test_data: f22, extension: f23 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["senderId", "originalSenderID", "declarationLocalReference", "recipientId", "messageId", "referenceMessageId", "ourBusinessReferenceID", "yourBusinessReferenceId", "messageType", "subMessageType", "sendingApplication", "partialDelivery", "subject", "object", "comment", "messageDate", "initialMessageDate", "eventDate", "modificationDate", "action", "attachment", "testDeliveryFlag", "testData", "extension"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.sender_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "senderId"); }
+        if let Some(v) = &self.original_sender_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "originalSenderID"); }
+        if let Some(v) = &self.declaration_local_reference { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "declarationLocalReference"); }
+        for v in &self.recipient_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "recipientId"); }
+        { let v = &self.message_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "messageId"); }
+        if let Some(v) = &self.reference_message_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "referenceMessageId"); }
+        if let Some(v) = &self.our_business_reference_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "ourBusinessReferenceID"); }
+        if let Some(v) = &self.your_business_reference_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "yourBusinessReferenceId"); }
+        { let v = &self.message_type; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "messageType"); }
+        if let Some(v) = &self.sub_message_type { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "subMessageType"); }
+        { let v = &self.sending_application; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "sendingApplication"); }
+        if let Some(v) = &self.partial_delivery { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "partialDelivery"); }
+        if let Some(v) = &self.subject { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "subject"); }
+        for v in &self.object { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "object"); }
+        if let Some(v) = &self.comment { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "comment"); }
+        { let v = &self.message_date; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "messageDate"); }
+        if let Some(v) = &self.initial_message_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "initialMessageDate"); }
+        { let v = &self.event_date; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "eventDate"); }
+        if let Some(v) = &self.modification_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "modificationDate"); }
+        { let v = &self.action; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "action"); }
+        for v in &self.attachment { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "attachment"); }
+        { let v = &self.test_delivery_flag; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "testDeliveryFlag"); }
+        if let Some(v) = &self.test_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "testData"); }
+        if let Some(v) = &self.extension { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "extension"); }
+    }
+}
+impl crate::read::XmlValue for Header {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Header {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ReportHeader {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0058/2", "senderId") | ("http://www.ech.ch/xmlns/eCH-0058/2", "recipientId") | ("http://www.ech.ch/xmlns/eCH-0058/2", "messageId") | ("http://www.ech.ch/xmlns/eCH-0058/2", "referenceMessageId") | ("http://www.ech.ch/xmlns/eCH-0058/2", "ourBusinessReferenceID") | ("http://www.ech.ch/xmlns/eCH-0058/2", "yourBusinessReferenceId") | ("http://www.ech.ch/xmlns/eCH-0058/2", "messageType") | ("http://www.ech.ch/xmlns/eCH-0058/2", "subMessageType") | ("http://www.ech.ch/xmlns/eCH-0058/2", "sendingApplication") | ("http://www.ech.ch/xmlns/eCH-0058/2", "object") | ("http://www.ech.ch/xmlns/eCH-0058/2", "initialMessageDate") | ("http://www.ech.ch/xmlns/eCH-0058/2", "action") | ("http://www.ech.ch/xmlns/eCH-0058/2", "testDeliveryFlag") | ("http://www.ech.ch/xmlns/eCH-0058/2", "testData") | ("http://www.ech.ch/xmlns/eCH-0058/2", "extension"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0058/2", "senderId") | ("http://www.ech.ch/xmlns/eCH-0058/2", "recipientId") | ("http://www.ech.ch/xmlns/eCH-0058/2", "messageId") | ("http://www.ech.ch/xmlns/eCH-0058/2", "referenceMessageId") | ("http://www.ech.ch/xmlns/eCH-0058/2", "ourBusinessReferenceID") | ("http://www.ech.ch/xmlns/eCH-0058/2", "yourBusinessReferenceId") | ("http://www.ech.ch/xmlns/eCH-0058/2", "messageType") | ("http://www.ech.ch/xmlns/eCH-0058/2", "subMessageType") | ("http://www.ech.ch/xmlns/eCH-0058/2", "sendingApplication") | ("http://www.ech.ch/xmlns/eCH-0058/2", "object") | ("http://www.ech.ch/xmlns/eCH-0058/2", "initialMessageDate") | ("http://www.ech.ch/xmlns/eCH-0058/2", "action") | ("http://www.ech.ch/xmlns/eCH-0058/2", "testDeliveryFlag") | ("http://www.ech.ch/xmlns/eCH-0058/2", "testData") | ("http://www.ech.ch/xmlns/eCH-0058/2", "extension"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 15];
+        let mut f0: Option<ParticipantId> = None;
+        let mut f1: Option<ParticipantId> = None;
+        let mut f2: Option<MessageId> = None;
+        let mut f3: Option<MessageId> = None;
+        let mut f4: Option<BusinessReferenceId> = None;
+        let mut f5: Option<BusinessReferenceId> = None;
+        let mut f6: Option<MessageType> = None;
+        let mut f7: Option<SubMessageType> = None;
+        let mut f8: Option<SendingApplication> = None;
+        let mut f9: Vec<xs::AnyElement> = Vec::new();
+        let mut f10: Option<InitialMessageDate> = None;
+        let mut f11: Option<ReportHeaderAction> = None;
+        let mut f12: Option<TestDeliveryFlag> = None;
+        let mut f13: Option<xs::AnyElement> = None;
+        let mut f14: Option<xs::AnyElement> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "senderId") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "recipientId") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "messageId") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "referenceMessageId") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "ourBusinessReferenceID") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "yourBusinessReferenceId") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "messageType") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "subMessageType") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "sendingApplication") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "object") => 9,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "initialMessageDate") => 10,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "action") => 11,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "testDeliveryFlag") => 12,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "testData") => 13,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "extension") => 14,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <ParticipantId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "senderId", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ParticipantId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "recipientId", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <MessageId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "messageId", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <MessageId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "referenceMessageId", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BusinessReferenceId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "ourBusinessReferenceID", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BusinessReferenceId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "yourBusinessReferenceId", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; <MessageType as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "messageType", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SubMessageType as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "subMessageType", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; <SendingApplication as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "sendingApplication", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::AnyElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f9.push(v), None => ok = false } }
+                10 => { seen[10] = true; let dup = f10.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <InitialMessageDate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f10 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "initialMessageDate", found: 2, max: 1 }); } }
+                11 => { seen[11] = true; let dup = f11.is_some(); let got = { let c = r.enter()?; <ReportHeaderAction as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f11 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "action", found: 2, max: 1 }); } }
+                12 => { seen[12] = true; let dup = f12.is_some(); let got = { let c = r.enter()?; <TestDeliveryFlag as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f12 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "testDeliveryFlag", found: 2, max: 1 }); } }
+                13 => { seen[13] = true; let dup = f13.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::AnyElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f13 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "testData", found: 2, max: 1 }); } }
+                14 => { seen[14] = true; let dup = f14.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::AnyElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f14 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "extension", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "senderId" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "messageId" }); ok = false; }
+        if !seen[6] && f6.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "messageType" }); ok = false; }
+        if !seen[8] && f8.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "sendingApplication" }); ok = false; }
+        if !seen[11] && f11.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "action" }); ok = false; }
+        if !seen[12] && f12.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "testDeliveryFlag" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        let Some(f6) = f6 else { return Ok(None) };
+        let Some(f8) = f8 else { return Ok(None) };
+        let Some(f11) = f11 else { return Ok(None) };
+        let Some(f12) = f12 else { return Ok(None) };
+        Ok(Some(Self { sender_id: f0, recipient_id: f1, message_id: f2, reference_message_id: f3, our_business_reference_id: f4, your_business_reference_id: f5, message_type: f6, sub_message_type: f7, sending_application: f8, object: f9, initial_message_date: f10, action: f11, test_delivery_flag: f12, test_data: f13, extension: f14 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["senderId", "recipientId", "messageId", "referenceMessageId", "ourBusinessReferenceID", "yourBusinessReferenceId", "messageType", "subMessageType", "sendingApplication", "object", "initialMessageDate", "action", "testDeliveryFlag", "testData", "extension"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.sender_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "senderId"); }
+        if let Some(v) = &self.recipient_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "recipientId"); }
+        { let v = &self.message_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "messageId"); }
+        if let Some(v) = &self.reference_message_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "referenceMessageId"); }
+        if let Some(v) = &self.our_business_reference_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "ourBusinessReferenceID"); }
+        if let Some(v) = &self.your_business_reference_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "yourBusinessReferenceId"); }
+        { let v = &self.message_type; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "messageType"); }
+        if let Some(v) = &self.sub_message_type { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "subMessageType"); }
+        { let v = &self.sending_application; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "sendingApplication"); }
+        for v in &self.object { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "object"); }
+        if let Some(v) = &self.initial_message_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "initialMessageDate"); }
+        { let v = &self.action; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "action"); }
+        { let v = &self.test_delivery_flag; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "testDeliveryFlag"); }
+        if let Some(v) = &self.test_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "testData"); }
+        if let Some(v) = &self.extension { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "extension"); }
+    }
+}
+impl crate::read::XmlValue for ReportHeader {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ReportHeader {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ReportChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0058/2", "positiveReport") | ("http://www.ech.ch/xmlns/eCH-0058/2", "negativeReport"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0058/2", "positiveReport") => Ok({ let c = r.enter()?; <xs::AnyElement as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::PositiveReport)),
+            ("http://www.ech.ch/xmlns/eCH-0058/2", "negativeReport") => Ok({ let c = r.enter()?; <xs::AnyElement as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::NegativeReport)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::PositiveReport(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "positiveReport"),
+            Self::NegativeReport(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "negativeReport"),
+        }
+    }
+}
+impl Report {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        ReportChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        ReportChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<ReportChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if ReportChoice::accepts(ns, local) => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = ReportChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { choice: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for Report {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Report {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl SendingApplication {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0058/2", "manufacturer") | ("http://www.ech.ch/xmlns/eCH-0058/2", "product") | ("http://www.ech.ch/xmlns/eCH-0058/2", "productVersion"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0058/2", "manufacturer") | ("http://www.ech.ch/xmlns/eCH-0058/2", "product") | ("http://www.ech.ch/xmlns/eCH-0058/2", "productVersion"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<SendingApplicationManufacturer> = None;
+        let mut f1: Option<SendingApplicationProduct> = None;
+        let mut f2: Option<SendingApplicationProductVersion> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "manufacturer") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "product") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "productVersion") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <SendingApplicationManufacturer as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "manufacturer", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <SendingApplicationProduct as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "product", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <SendingApplicationProductVersion as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "productVersion", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "manufacturer" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "product" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "productVersion" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { manufacturer: f0, product: f1, product_version: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["manufacturer", "product", "productVersion"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.manufacturer; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "manufacturer"); }
+        { let v = &self.product; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "product"); }
+        { let v = &self.product_version; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "productVersion"); }
+    }
+}
+impl crate::read::XmlValue for SendingApplication {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for SendingApplication {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventReport {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0058/2", "reportHeader") | ("http://www.ech.ch/xmlns/eCH-0058/2", "report"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0058/2", "reportHeader") | ("http://www.ech.ch/xmlns/eCH-0058/2", "report"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<ReportHeader> = None;
+        let mut f1: Option<Report> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "reportHeader") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0058/2", "report") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <ReportHeader as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "reportHeader", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <Report as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "report", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "reportHeader" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "report" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { report_header: f0, report: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["reportHeader", "report"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.report_header; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "reportHeader"); }
+        { let v = &self.report; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/2", "report"); }
+    }
+}
+impl crate::read::XmlValue for EventReport {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventReport {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}

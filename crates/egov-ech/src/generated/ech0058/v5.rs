@@ -358,3 +358,821 @@ pub struct EventReport {
     pub info: Info,
 }
 
+impl Header {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0058/5", "senderId") | ("http://www.ech.ch/xmlns/eCH-0058/5", "originalSenderId") | ("http://www.ech.ch/xmlns/eCH-0058/5", "declarationLocalReference") | ("http://www.ech.ch/xmlns/eCH-0058/5", "recipientId") | ("http://www.ech.ch/xmlns/eCH-0058/5", "messageId") | ("http://www.ech.ch/xmlns/eCH-0058/5", "referenceMessageId") | ("http://www.ech.ch/xmlns/eCH-0058/5", "businessProcessId") | ("http://www.ech.ch/xmlns/eCH-0058/5", "ourBusinessReferenceId") | ("http://www.ech.ch/xmlns/eCH-0058/5", "yourBusinessReferenceId") | ("http://www.ech.ch/xmlns/eCH-0058/5", "uniqueIdBusinessTransaction") | ("http://www.ech.ch/xmlns/eCH-0058/5", "messageType") | ("http://www.ech.ch/xmlns/eCH-0058/5", "subMessageType") | ("http://www.ech.ch/xmlns/eCH-0058/5", "sendingApplication") | ("http://www.ech.ch/xmlns/eCH-0058/5", "partialDelivery") | ("http://www.ech.ch/xmlns/eCH-0058/5", "subject") | ("http://www.ech.ch/xmlns/eCH-0058/5", "comment") | ("http://www.ech.ch/xmlns/eCH-0058/5", "messageDate") | ("http://www.ech.ch/xmlns/eCH-0058/5", "initialMessageDate") | ("http://www.ech.ch/xmlns/eCH-0058/5", "eventDate") | ("http://www.ech.ch/xmlns/eCH-0058/5", "modificationDate") | ("http://www.ech.ch/xmlns/eCH-0058/5", "action") | ("http://www.ech.ch/xmlns/eCH-0058/5", "attachment") | ("http://www.ech.ch/xmlns/eCH-0058/5", "testDeliveryFlag") | ("http://www.ech.ch/xmlns/eCH-0058/5", "responseExpected") | ("http://www.ech.ch/xmlns/eCH-0058/5", "businessCaseClosed") | ("http://www.ech.ch/xmlns/eCH-0058/5", "namedMetaData") | ("http://www.ech.ch/xmlns/eCH-0058/5", "extension"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0058/5", "senderId") | ("http://www.ech.ch/xmlns/eCH-0058/5", "originalSenderId") | ("http://www.ech.ch/xmlns/eCH-0058/5", "declarationLocalReference") | ("http://www.ech.ch/xmlns/eCH-0058/5", "recipientId") | ("http://www.ech.ch/xmlns/eCH-0058/5", "messageId") | ("http://www.ech.ch/xmlns/eCH-0058/5", "referenceMessageId") | ("http://www.ech.ch/xmlns/eCH-0058/5", "businessProcessId") | ("http://www.ech.ch/xmlns/eCH-0058/5", "ourBusinessReferenceId") | ("http://www.ech.ch/xmlns/eCH-0058/5", "yourBusinessReferenceId") | ("http://www.ech.ch/xmlns/eCH-0058/5", "uniqueIdBusinessTransaction") | ("http://www.ech.ch/xmlns/eCH-0058/5", "messageType") | ("http://www.ech.ch/xmlns/eCH-0058/5", "subMessageType") | ("http://www.ech.ch/xmlns/eCH-0058/5", "sendingApplication") | ("http://www.ech.ch/xmlns/eCH-0058/5", "partialDelivery") | ("http://www.ech.ch/xmlns/eCH-0058/5", "subject") | ("http://www.ech.ch/xmlns/eCH-0058/5", "comment") | ("http://www.ech.ch/xmlns/eCH-0058/5", "messageDate") | ("http://www.ech.ch/xmlns/eCH-0058/5", "initialMessageDate") | ("http://www.ech.ch/xmlns/eCH-0058/5", "eventDate") | ("http://www.ech.ch/xmlns/eCH-0058/5", "modificationDate") | ("http://www.ech.ch/xmlns/eCH-0058/5", "action") | ("http://www.ech.ch/xmlns/eCH-0058/5", "attachment") | ("http://www.ech.ch/xmlns/eCH-0058/5", "testDeliveryFlag") | ("http://www.ech.ch/xmlns/eCH-0058/5", "responseExpected") | ("http://www.ech.ch/xmlns/eCH-0058/5", "businessCaseClosed") | ("http://www.ech.ch/xmlns/eCH-0058/5", "namedMetaData") | ("http://www.ech.ch/xmlns/eCH-0058/5", "extension"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 27];
+        let mut f0: Option<ParticipantId> = None;
+        let mut f1: Option<ParticipantId> = None;
+        let mut f2: Option<DeclarationLocalReference> = None;
+        let mut f3: Vec<ParticipantId> = Vec::new();
+        let mut f4: Option<MessageId> = None;
+        let mut f5: Option<MessageId> = None;
+        let mut f6: Option<BusinessProcessId> = None;
+        let mut f7: Option<BusinessReferenceId> = None;
+        let mut f8: Option<BusinessReferenceId> = None;
+        let mut f9: Option<UniqueIdBusinessTransaction> = None;
+        let mut f10: Option<MessageType> = None;
+        let mut f11: Option<SubMessageType> = None;
+        let mut f12: Option<SendingApplication> = None;
+        let mut f13: Option<PartialDelivery> = None;
+        let mut f14: Option<Subject> = None;
+        let mut f15: Option<Comment> = None;
+        let mut f16: Option<MessageDate> = None;
+        let mut f17: Option<MessageDate> = None;
+        let mut f18: Option<EventDate> = None;
+        let mut f19: Option<EventDate> = None;
+        let mut f20: Option<Action> = None;
+        let mut f21: Vec<xs::AnyElement> = Vec::new();
+        let mut f22: Option<TestDeliveryFlag> = None;
+        let mut f23: Option<ResponseExpected> = None;
+        let mut f24: Option<BusinessCaseClosed> = None;
+        let mut f25: Vec<NamedMetaData> = Vec::new();
+        let mut f26: Option<xs::AnyElement> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "senderId") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "originalSenderId") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "declarationLocalReference") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "recipientId") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "messageId") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "referenceMessageId") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "businessProcessId") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "ourBusinessReferenceId") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "yourBusinessReferenceId") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "uniqueIdBusinessTransaction") => 9,
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "messageType") => 10,
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "subMessageType") => 11,
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "sendingApplication") => 12,
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "partialDelivery") => 13,
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "subject") => 14,
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "comment") => 15,
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "messageDate") => 16,
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "initialMessageDate") => 17,
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "eventDate") => 18,
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "modificationDate") => 19,
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "action") => 20,
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "attachment") => 21,
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "testDeliveryFlag") => 22,
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "responseExpected") => 23,
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "businessCaseClosed") => 24,
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "namedMetaData") => 25,
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "extension") => 26,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <ParticipantId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "senderId", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ParticipantId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "originalSenderId", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <DeclarationLocalReference as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "declarationLocalReference", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ParticipantId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3.push(v), None => ok = false } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; <MessageId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "messageId", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <MessageId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "referenceMessageId", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BusinessProcessId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "businessProcessId", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BusinessReferenceId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "ourBusinessReferenceId", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BusinessReferenceId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "yourBusinessReferenceId", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let dup = f9.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <UniqueIdBusinessTransaction as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f9 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "uniqueIdBusinessTransaction", found: 2, max: 1 }); } }
+                10 => { seen[10] = true; let dup = f10.is_some(); let got = { let c = r.enter()?; <MessageType as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f10 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "messageType", found: 2, max: 1 }); } }
+                11 => { seen[11] = true; let dup = f11.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SubMessageType as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f11 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "subMessageType", found: 2, max: 1 }); } }
+                12 => { seen[12] = true; let dup = f12.is_some(); let got = { let c = r.enter()?; <SendingApplication as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f12 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "sendingApplication", found: 2, max: 1 }); } }
+                13 => { seen[13] = true; let dup = f13.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <PartialDelivery as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f13 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "partialDelivery", found: 2, max: 1 }); } }
+                14 => { seen[14] = true; let dup = f14.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Subject as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f14 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "subject", found: 2, max: 1 }); } }
+                15 => { seen[15] = true; let dup = f15.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Comment as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f15 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "comment", found: 2, max: 1 }); } }
+                16 => { seen[16] = true; let dup = f16.is_some(); let got = { let c = r.enter()?; <MessageDate as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f16 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "messageDate", found: 2, max: 1 }); } }
+                17 => { seen[17] = true; let dup = f17.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <MessageDate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f17 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "initialMessageDate", found: 2, max: 1 }); } }
+                18 => { seen[18] = true; let dup = f18.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EventDate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f18 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "eventDate", found: 2, max: 1 }); } }
+                19 => { seen[19] = true; let dup = f19.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EventDate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f19 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "modificationDate", found: 2, max: 1 }); } }
+                20 => { seen[20] = true; let dup = f20.is_some(); let got = { let c = r.enter()?; <Action as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f20 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "action", found: 2, max: 1 }); } }
+                21 => { seen[21] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::AnyElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f21.push(v), None => ok = false } }
+                22 => { seen[22] = true; let dup = f22.is_some(); let got = { let c = r.enter()?; <TestDeliveryFlag as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f22 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "testDeliveryFlag", found: 2, max: 1 }); } }
+                23 => { seen[23] = true; let dup = f23.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ResponseExpected as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f23 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "responseExpected", found: 2, max: 1 }); } }
+                24 => { seen[24] = true; let dup = f24.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BusinessCaseClosed as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f24 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "businessCaseClosed", found: 2, max: 1 }); } }
+                25 => { seen[25] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedMetaData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f25.push(v), None => ok = false } }
+                26 => { seen[26] = true; let dup = f26.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::AnyElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f26 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "extension", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "senderId" }); ok = false; }
+        if !seen[4] && f4.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "messageId" }); ok = false; }
+        if !seen[10] && f10.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "messageType" }); ok = false; }
+        if !seen[12] && f12.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "sendingApplication" }); ok = false; }
+        if !seen[16] && f16.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "messageDate" }); ok = false; }
+        if !seen[20] && f20.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "action" }); ok = false; }
+        if !seen[22] && f22.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "testDeliveryFlag" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f4) = f4 else { return Ok(None) };
+        let Some(f10) = f10 else { return Ok(None) };
+        let Some(f12) = f12 else { return Ok(None) };
+        let Some(f16) = f16 else { return Ok(None) };
+        let Some(f20) = f20 else { return Ok(None) };
+        let Some(f22) = f22 else { return Ok(None) };
+        Ok(Some(Self { sender_id: f0, original_sender_id: f1, declaration_local_reference: f2, recipient_id: f3, message_id: f4, reference_message_id: f5, business_process_id: f6, our_business_reference_id: f7, your_business_reference_id: f8, unique_id_business_transaction: f9, message_type: f10, sub_message_type: f11, sending_application: f12, partial_delivery: f13, subject: f14, comment: f15, message_date: f16, initial_message_date: f17, event_date: f18, modification_date: f19, action: f20, attachment: f21, test_delivery_flag: f22, response_expected: f23, business_case_closed: f24, named_meta_data: f25, extension: f26 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["senderId", "originalSenderId", "declarationLocalReference", "recipientId", "messageId", "referenceMessageId", "businessProcessId", "ourBusinessReferenceId", "yourBusinessReferenceId", "uniqueIdBusinessTransaction", "messageType", "subMessageType", "sendingApplication", "partialDelivery", "subject", "comment", "messageDate", "initialMessageDate", "eventDate", "modificationDate", "action", "attachment", "testDeliveryFlag", "responseExpected", "businessCaseClosed", "namedMetaData", "extension"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.sender_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "senderId"); }
+        if let Some(v) = &self.original_sender_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "originalSenderId"); }
+        if let Some(v) = &self.declaration_local_reference { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "declarationLocalReference"); }
+        for v in &self.recipient_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "recipientId"); }
+        { let v = &self.message_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "messageId"); }
+        if let Some(v) = &self.reference_message_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "referenceMessageId"); }
+        if let Some(v) = &self.business_process_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "businessProcessId"); }
+        if let Some(v) = &self.our_business_reference_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "ourBusinessReferenceId"); }
+        if let Some(v) = &self.your_business_reference_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "yourBusinessReferenceId"); }
+        if let Some(v) = &self.unique_id_business_transaction { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "uniqueIdBusinessTransaction"); }
+        { let v = &self.message_type; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "messageType"); }
+        if let Some(v) = &self.sub_message_type { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "subMessageType"); }
+        { let v = &self.sending_application; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "sendingApplication"); }
+        if let Some(v) = &self.partial_delivery { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "partialDelivery"); }
+        if let Some(v) = &self.subject { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "subject"); }
+        if let Some(v) = &self.comment { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "comment"); }
+        { let v = &self.message_date; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "messageDate"); }
+        if let Some(v) = &self.initial_message_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "initialMessageDate"); }
+        if let Some(v) = &self.event_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "eventDate"); }
+        if let Some(v) = &self.modification_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "modificationDate"); }
+        { let v = &self.action; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "action"); }
+        for v in &self.attachment { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "attachment"); }
+        { let v = &self.test_delivery_flag; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "testDeliveryFlag"); }
+        if let Some(v) = &self.response_expected { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "responseExpected"); }
+        if let Some(v) = &self.business_case_closed { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "businessCaseClosed"); }
+        for v in &self.named_meta_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "namedMetaData"); }
+        if let Some(v) = &self.extension { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "extension"); }
+    }
+}
+impl crate::read::XmlValue for Header {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Header {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl InfoChoicePositiveReport {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0058/5", "notice") | ("http://www.ech.ch/xmlns/eCH-0058/5", "data"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0058/5", "notice") | ("http://www.ech.ch/xmlns/eCH-0058/5", "data"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<xs::AnyElement> = None;
+        let mut f1: Option<xs::AnyElement> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "notice") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "data") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <xs::AnyElement as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "notice", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::AnyElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "data", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "notice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { notice: f0, data: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["notice", "data"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.notice; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "notice"); }
+        if let Some(v) = &self.data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "data"); }
+    }
+}
+impl crate::read::XmlValue for InfoChoicePositiveReport {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for InfoChoicePositiveReport {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl InfoChoiceNegativeReport {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0058/5", "notice") | ("http://www.ech.ch/xmlns/eCH-0058/5", "data"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0058/5", "notice") | ("http://www.ech.ch/xmlns/eCH-0058/5", "data"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<xs::AnyElement> = None;
+        let mut f1: Option<xs::AnyElement> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "notice") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "data") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <xs::AnyElement as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "notice", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::AnyElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "data", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "notice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { notice: f0, data: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["notice", "data"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.notice; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "notice"); }
+        if let Some(v) = &self.data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "data"); }
+    }
+}
+impl crate::read::XmlValue for InfoChoiceNegativeReport {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for InfoChoiceNegativeReport {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl InfoChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0058/5", "positiveReport") | ("http://www.ech.ch/xmlns/eCH-0058/5", "negativeReport"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0058/5", "positiveReport") => Ok({ let c = r.enter()?; <InfoChoicePositiveReport as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::PositiveReport)),
+            ("http://www.ech.ch/xmlns/eCH-0058/5", "negativeReport") => Ok({ let c = r.enter()?; <InfoChoiceNegativeReport as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::NegativeReport)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::PositiveReport(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "positiveReport"),
+            Self::NegativeReport(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "negativeReport"),
+        }
+    }
+}
+impl Info {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        InfoChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        InfoChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<InfoChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if InfoChoice::accepts(ns, local) => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = InfoChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { choice: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for Info {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Info {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl NamedMetaData {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0058/5", "metaDataName") | ("http://www.ech.ch/xmlns/eCH-0058/5", "metaDataValue"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0058/5", "metaDataName") | ("http://www.ech.ch/xmlns/eCH-0058/5", "metaDataValue"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<NamedMetaDataMetaDataName> = None;
+        let mut f1: Option<NamedMetaDataMetaDataValue> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "metaDataName") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "metaDataValue") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <NamedMetaDataMetaDataName as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "metaDataName", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <NamedMetaDataMetaDataValue as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "metaDataValue", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "metaDataName" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "metaDataValue" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { meta_data_name: f0, meta_data_value: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["metaDataName", "metaDataValue"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.meta_data_name; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "metaDataName"); }
+        { let v = &self.meta_data_value; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "metaDataValue"); }
+    }
+}
+impl crate::read::XmlValue for NamedMetaData {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for NamedMetaData {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl PartialDelivery {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0058/5", "uniqueIdDelivery") | ("http://www.ech.ch/xmlns/eCH-0058/5", "totalNumberOfPackages") | ("http://www.ech.ch/xmlns/eCH-0058/5", "numberOfActualPackage"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0058/5", "uniqueIdDelivery") | ("http://www.ech.ch/xmlns/eCH-0058/5", "totalNumberOfPackages") | ("http://www.ech.ch/xmlns/eCH-0058/5", "numberOfActualPackage"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<UniqueIdDelivery> = None;
+        let mut f1: Option<TotalNumberOfPackages> = None;
+        let mut f2: Option<NumberOfActualPackage> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "uniqueIdDelivery") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "totalNumberOfPackages") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "numberOfActualPackage") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <UniqueIdDelivery as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "uniqueIdDelivery", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <TotalNumberOfPackages as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "totalNumberOfPackages", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <NumberOfActualPackage as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "numberOfActualPackage", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "uniqueIdDelivery" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "totalNumberOfPackages" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "numberOfActualPackage" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { unique_id_delivery: f0, total_number_of_packages: f1, number_of_actual_package: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["uniqueIdDelivery", "totalNumberOfPackages", "numberOfActualPackage"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.unique_id_delivery; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "uniqueIdDelivery"); }
+        { let v = &self.total_number_of_packages; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "totalNumberOfPackages"); }
+        { let v = &self.number_of_actual_package; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "numberOfActualPackage"); }
+    }
+}
+impl crate::read::XmlValue for PartialDelivery {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for PartialDelivery {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl SendingApplication {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0058/5", "manufacturer") | ("http://www.ech.ch/xmlns/eCH-0058/5", "product") | ("http://www.ech.ch/xmlns/eCH-0058/5", "productVersion"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0058/5", "manufacturer") | ("http://www.ech.ch/xmlns/eCH-0058/5", "product") | ("http://www.ech.ch/xmlns/eCH-0058/5", "productVersion"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<SendingApplicationManufacturer> = None;
+        let mut f1: Option<SendingApplicationProduct> = None;
+        let mut f2: Option<SendingApplicationProductVersion> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "manufacturer") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "product") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "productVersion") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <SendingApplicationManufacturer as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "manufacturer", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <SendingApplicationProduct as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "product", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <SendingApplicationProductVersion as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "productVersion", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "manufacturer" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "product" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "productVersion" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { manufacturer: f0, product: f1, product_version: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["manufacturer", "product", "productVersion"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.manufacturer; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "manufacturer"); }
+        { let v = &self.product; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "product"); }
+        { let v = &self.product_version; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "productVersion"); }
+    }
+}
+impl crate::read::XmlValue for SendingApplication {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for SendingApplication {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventReport {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0058/5", "header") | ("http://www.ech.ch/xmlns/eCH-0058/5", "info"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0058/5", "header") | ("http://www.ech.ch/xmlns/eCH-0058/5", "info"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<Header> = None;
+        let mut f1: Option<Info> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "header") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0058/5", "info") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <Header as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "header", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <Info as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "info", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "header" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "info" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { header: f0, info: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["header", "info"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.header; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "header"); }
+        { let v = &self.info; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0058/5", "info"); }
+    }
+}
+impl crate::read::XmlValue for EventReport {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventReport {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}

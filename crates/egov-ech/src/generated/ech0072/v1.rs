@@ -181,3 +181,278 @@ pub struct Countries {
     pub country: Vec<Country>,
 }
 
+impl Country {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("", "id") | ("", "unId") | ("", "iso2Id") | ("", "iso3Id") | ("", "shortNameDe") | ("", "shortNameFr") | ("", "shortNameIt") | ("", "shortNameEn") | ("", "officialNameDe") | ("", "officialNameFr") | ("", "officialNameIt") | ("", "continent") | ("", "region") | ("", "state") | ("", "areaState") | ("", "unMember") | ("", "unEntryDate") | ("", "recognizedCh") | ("", "recognizedDate") | ("", "remarkDe") | ("", "remarkFr") | ("", "remarkIt") | ("", "entryValid") | ("", "dateOfChange"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("", "id") | ("", "unId") | ("", "iso2Id") | ("", "iso3Id") | ("", "shortNameDe") | ("", "shortNameFr") | ("", "shortNameIt") | ("", "shortNameEn") | ("", "officialNameDe") | ("", "officialNameFr") | ("", "officialNameIt") | ("", "continent") | ("", "region") | ("", "state") | ("", "areaState") | ("", "unMember") | ("", "unEntryDate") | ("", "recognizedCh") | ("", "recognizedDate") | ("", "remarkDe") | ("", "remarkFr") | ("", "remarkIt") | ("", "entryValid") | ("", "dateOfChange"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 24];
+        let mut f0: Option<CountryId> = None;
+        let mut f1: Option<CountryUnId> = None;
+        let mut f2: Option<CountryIso2Id> = None;
+        let mut f3: Option<CountryIso3Id> = None;
+        let mut f4: Option<String60> = None;
+        let mut f5: Option<String60> = None;
+        let mut f6: Option<String60> = None;
+        let mut f7: Option<String60> = None;
+        let mut f8: Option<String255> = None;
+        let mut f9: Option<String255> = None;
+        let mut f10: Option<String255> = None;
+        let mut f11: Option<CountryContinent> = None;
+        let mut f12: Option<CountryRegion> = None;
+        let mut f13: Option<bool> = None;
+        let mut f14: Option<CountryAreaState> = None;
+        let mut f15: Option<bool> = None;
+        let mut f16: Option<Date> = None;
+        let mut f17: Option<bool> = None;
+        let mut f18: Option<Date> = None;
+        let mut f19: Option<Token255> = None;
+        let mut f20: Option<Token255> = None;
+        let mut f21: Option<Token255> = None;
+        let mut f22: Option<bool> = None;
+        let mut f23: Option<Date> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("", "id") => 0,
+                ("", "unId") => 1,
+                ("", "iso2Id") => 2,
+                ("", "iso3Id") => 3,
+                ("", "shortNameDe") => 4,
+                ("", "shortNameFr") => 5,
+                ("", "shortNameIt") => 6,
+                ("", "shortNameEn") => 7,
+                ("", "officialNameDe") => 8,
+                ("", "officialNameFr") => 9,
+                ("", "officialNameIt") => 10,
+                ("", "continent") => 11,
+                ("", "region") => 12,
+                ("", "state") => 13,
+                ("", "areaState") => 14,
+                ("", "unMember") => 15,
+                ("", "unEntryDate") => 16,
+                ("", "recognizedCh") => 17,
+                ("", "recognizedDate") => 18,
+                ("", "remarkDe") => 19,
+                ("", "remarkFr") => 20,
+                ("", "remarkIt") => 21,
+                ("", "entryValid") => 22,
+                ("", "dateOfChange") => 23,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <CountryId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "id", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CountryUnId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "unId", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CountryIso2Id as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "iso2Id", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CountryIso3Id as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "iso3Id", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; <String60 as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "shortNameDe", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; <String60 as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "shortNameFr", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; <String60 as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "shortNameIt", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String60 as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "shortNameEn", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String255 as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "officialNameDe", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let dup = f9.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String255 as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f9 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "officialNameFr", found: 2, max: 1 }); } }
+                10 => { seen[10] = true; let dup = f10.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String255 as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f10 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "officialNameIt", found: 2, max: 1 }); } }
+                11 => { seen[11] = true; let dup = f11.is_some(); let got = { let c = r.enter()?; <CountryContinent as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f11 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "continent", found: 2, max: 1 }); } }
+                12 => { seen[12] = true; let dup = f12.is_some(); let got = { let c = r.enter()?; <CountryRegion as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f12 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "region", found: 2, max: 1 }); } }
+                13 => { seen[13] = true; let dup = f13.is_some(); let got = { let c = r.enter()?; <bool as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f13 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "state", found: 2, max: 1 }); } }
+                14 => { seen[14] = true; let dup = f14.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CountryAreaState as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f14 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "areaState", found: 2, max: 1 }); } }
+                15 => { seen[15] = true; let dup = f15.is_some(); let got = { let c = r.enter()?; <bool as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f15 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "unMember", found: 2, max: 1 }); } }
+                16 => { seen[16] = true; let dup = f16.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f16 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "unEntryDate", found: 2, max: 1 }); } }
+                17 => { seen[17] = true; let dup = f17.is_some(); let got = { let c = r.enter()?; <bool as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f17 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "recognizedCh", found: 2, max: 1 }); } }
+                18 => { seen[18] = true; let dup = f18.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f18 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "recognizedDate", found: 2, max: 1 }); } }
+                19 => { seen[19] = true; let dup = f19.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Token255 as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f19 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "remarkDe", found: 2, max: 1 }); } }
+                20 => { seen[20] = true; let dup = f20.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Token255 as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f20 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "remarkFr", found: 2, max: 1 }); } }
+                21 => { seen[21] = true; let dup = f21.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Token255 as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f21 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "remarkIt", found: 2, max: 1 }); } }
+                22 => { seen[22] = true; let dup = f22.is_some(); let got = { let c = r.enter()?; <bool as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f22 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "entryValid", found: 2, max: 1 }); } }
+                23 => { seen[23] = true; let dup = f23.is_some(); let got = { let c = r.enter()?; <Date as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f23 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateOfChange", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "id" }); ok = false; }
+        if !seen[4] && f4.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "shortNameDe" }); ok = false; }
+        if !seen[5] && f5.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "shortNameFr" }); ok = false; }
+        if !seen[6] && f6.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "shortNameIt" }); ok = false; }
+        if !seen[11] && f11.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "continent" }); ok = false; }
+        if !seen[12] && f12.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "region" }); ok = false; }
+        if !seen[13] && f13.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "state" }); ok = false; }
+        if !seen[15] && f15.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "unMember" }); ok = false; }
+        if !seen[17] && f17.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "recognizedCh" }); ok = false; }
+        if !seen[22] && f22.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "entryValid" }); ok = false; }
+        if !seen[23] && f23.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "dateOfChange" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f4) = f4 else { return Ok(None) };
+        let Some(f5) = f5 else { return Ok(None) };
+        let Some(f6) = f6 else { return Ok(None) };
+        let Some(f11) = f11 else { return Ok(None) };
+        let Some(f12) = f12 else { return Ok(None) };
+        let Some(f13) = f13 else { return Ok(None) };
+        let Some(f15) = f15 else { return Ok(None) };
+        let Some(f17) = f17 else { return Ok(None) };
+        let Some(f22) = f22 else { return Ok(None) };
+        let Some(f23) = f23 else { return Ok(None) };
+        Ok(Some(Self { id: f0, un_id: f1, iso2_id: f2, iso3_id: f3, short_name_de: f4, short_name_fr: f5, short_name_it: f6, short_name_en: f7, official_name_de: f8, official_name_fr: f9, official_name_it: f10, continent: f11, region: f12, state: f13, area_state: f14, un_member: f15, un_entry_date: f16, recognized_ch: f17, recognized_date: f18, remark_de: f19, remark_fr: f20, remark_it: f21, entry_valid: f22, date_of_change: f23 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["id", "unId", "iso2Id", "iso3Id", "shortNameDe", "shortNameFr", "shortNameIt", "shortNameEn", "officialNameDe", "officialNameFr", "officialNameIt", "continent", "region", "state", "areaState", "unMember", "unEntryDate", "recognizedCh", "recognizedDate", "remarkDe", "remarkFr", "remarkIt", "entryValid", "dateOfChange"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.id; crate::write::XmlWrite::write_element(v, w, "", "id"); }
+        if let Some(v) = &self.un_id { crate::write::XmlWrite::write_element(v, w, "", "unId"); }
+        if let Some(v) = &self.iso2_id { crate::write::XmlWrite::write_element(v, w, "", "iso2Id"); }
+        if let Some(v) = &self.iso3_id { crate::write::XmlWrite::write_element(v, w, "", "iso3Id"); }
+        { let v = &self.short_name_de; crate::write::XmlWrite::write_element(v, w, "", "shortNameDe"); }
+        { let v = &self.short_name_fr; crate::write::XmlWrite::write_element(v, w, "", "shortNameFr"); }
+        { let v = &self.short_name_it; crate::write::XmlWrite::write_element(v, w, "", "shortNameIt"); }
+        if let Some(v) = &self.short_name_en { crate::write::XmlWrite::write_element(v, w, "", "shortNameEn"); }
+        if let Some(v) = &self.official_name_de { crate::write::XmlWrite::write_element(v, w, "", "officialNameDe"); }
+        if let Some(v) = &self.official_name_fr { crate::write::XmlWrite::write_element(v, w, "", "officialNameFr"); }
+        if let Some(v) = &self.official_name_it { crate::write::XmlWrite::write_element(v, w, "", "officialNameIt"); }
+        { let v = &self.continent; crate::write::XmlWrite::write_element(v, w, "", "continent"); }
+        { let v = &self.region; crate::write::XmlWrite::write_element(v, w, "", "region"); }
+        { let v = &self.state; crate::write::XmlWrite::write_element(v, w, "", "state"); }
+        if let Some(v) = &self.area_state { crate::write::XmlWrite::write_element(v, w, "", "areaState"); }
+        { let v = &self.un_member; crate::write::XmlWrite::write_element(v, w, "", "unMember"); }
+        if let Some(v) = &self.un_entry_date { crate::write::XmlWrite::write_element(v, w, "", "unEntryDate"); }
+        { let v = &self.recognized_ch; crate::write::XmlWrite::write_element(v, w, "", "recognizedCh"); }
+        if let Some(v) = &self.recognized_date { crate::write::XmlWrite::write_element(v, w, "", "recognizedDate"); }
+        if let Some(v) = &self.remark_de { crate::write::XmlWrite::write_element(v, w, "", "remarkDe"); }
+        if let Some(v) = &self.remark_fr { crate::write::XmlWrite::write_element(v, w, "", "remarkFr"); }
+        if let Some(v) = &self.remark_it { crate::write::XmlWrite::write_element(v, w, "", "remarkIt"); }
+        { let v = &self.entry_valid; crate::write::XmlWrite::write_element(v, w, "", "entryValid"); }
+        { let v = &self.date_of_change; crate::write::XmlWrite::write_element(v, w, "", "dateOfChange"); }
+    }
+}
+impl crate::read::XmlValue for Country {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Country {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Countries {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("", "validFrom") | ("", "country"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("", "validFrom") | ("", "country"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<xs::Date> = None;
+        let mut f1: Vec<Country> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("", "validFrom") => 0,
+                ("", "country") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <xs::Date as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "validFrom", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Country as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "validFrom" }); ok = false; }
+        if f1.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "country", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { valid_from: f0, country: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["validFrom", "country"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.valid_from; crate::write::XmlWrite::write_element(v, w, "", "validFrom"); }
+        for v in &self.country { crate::write::XmlWrite::write_element(v, w, "", "country"); }
+    }
+}
+impl crate::read::XmlValue for Countries {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Countries {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}

@@ -185,3 +185,417 @@ pub struct Receipt {
     pub version: ReceiptVersion,
 }
 
+impl EnvelopeLoopback {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        false
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        false
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<bool> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "authorise" => { seen[0] = true; match <bool as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f0 = Some(v), Err(e) => { r.error(Some("@authorise"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        if !seen[0] { r.error(None, crate::read::ContentError::MissingAttribute { name: "authorise" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { authorise: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        [].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("authorise", &crate::write::XmlText::to_text(&self.authorise));
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+    }
+}
+impl crate::read::XmlValue for EnvelopeLoopback {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EnvelopeLoopback {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Envelope {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0090/2", "messageId") | ("http://www.ech.ch/xmlns/eCH-0090/2", "messageType") | ("http://www.ech.ch/xmlns/eCH-0090/2", "messageClass") | ("http://www.ech.ch/xmlns/eCH-0090/2", "referenceMessageId") | ("http://www.ech.ch/xmlns/eCH-0090/2", "senderId") | ("http://www.ech.ch/xmlns/eCH-0090/2", "recipientId") | ("http://www.ech.ch/xmlns/eCH-0090/2", "eventDate") | ("http://www.ech.ch/xmlns/eCH-0090/2", "messageDate") | ("http://www.ech.ch/xmlns/eCH-0090/2", "loopback") | ("http://www.ech.ch/xmlns/eCH-0090/2", "testData"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0090/2", "messageId") | ("http://www.ech.ch/xmlns/eCH-0090/2", "messageType") | ("http://www.ech.ch/xmlns/eCH-0090/2", "messageClass") | ("http://www.ech.ch/xmlns/eCH-0090/2", "referenceMessageId") | ("http://www.ech.ch/xmlns/eCH-0090/2", "senderId") | ("http://www.ech.ch/xmlns/eCH-0090/2", "recipientId") | ("http://www.ech.ch/xmlns/eCH-0090/2", "eventDate") | ("http://www.ech.ch/xmlns/eCH-0090/2", "messageDate") | ("http://www.ech.ch/xmlns/eCH-0090/2", "loopback") | ("http://www.ech.ch/xmlns/eCH-0090/2", "testData"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 11];
+        let mut f0: Option<MessageId> = None;
+        let mut f1: Option<MessageType> = None;
+        let mut f2: Option<i32> = None;
+        let mut f3: Option<MessageId> = None;
+        let mut f4: Option<ParticipantId> = None;
+        let mut f5: Vec<ParticipantId> = Vec::new();
+        let mut f6: Option<xs::DateTime> = None;
+        let mut f7: Option<xs::DateTime> = None;
+        let mut f8: Option<EnvelopeLoopback> = None;
+        let mut f9: Vec<NameValuePair> = Vec::new();
+        let mut f10: Option<EnvelopeVersion> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "version" => { seen[10] = true; match <EnvelopeVersion as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f10 = Some(v), Err(e) => { r.error(Some("@version"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0090/2", "messageId") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0090/2", "messageType") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0090/2", "messageClass") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0090/2", "referenceMessageId") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0090/2", "senderId") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0090/2", "recipientId") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0090/2", "eventDate") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0090/2", "messageDate") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0090/2", "loopback") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0090/2", "testData") => 9,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <MessageId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "messageId", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <MessageType as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "messageType", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <i32 as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "messageClass", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <MessageId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "referenceMessageId", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; <ParticipantId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "senderId", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ParticipantId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5.push(v), None => ok = false } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; <xs::DateTime as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "eventDate", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; <xs::DateTime as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "messageDate", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EnvelopeLoopback as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "loopback", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NameValuePair as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f9.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "messageId" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "messageType" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "messageClass" }); ok = false; }
+        if !seen[4] && f4.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "senderId" }); ok = false; }
+        if f5.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "recipientId", found: 0, min: 1 }); }
+        if !seen[6] && f6.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "eventDate" }); ok = false; }
+        if !seen[7] && f7.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "messageDate" }); ok = false; }
+        if !seen[10] { r.error(None, crate::read::ContentError::MissingAttribute { name: "version" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        let Some(f4) = f4 else { return Ok(None) };
+        let Some(f6) = f6 else { return Ok(None) };
+        let Some(f7) = f7 else { return Ok(None) };
+        let Some(f10) = f10 else { return Ok(None) };
+        Ok(Some(Self { message_id: f0, message_type: f1, message_class: f2, reference_message_id: f3, sender_id: f4, recipient_id: f5, event_date: f6, message_date: f7, loopback: f8, test_data: f9, version: f10 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["messageId", "messageType", "messageClass", "referenceMessageId", "senderId", "recipientId", "eventDate", "messageDate", "loopback", "testData"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("version", &crate::write::XmlText::to_text(&self.version));
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.message_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0090/2", "messageId"); }
+        { let v = &self.message_type; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0090/2", "messageType"); }
+        { let v = &self.message_class; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0090/2", "messageClass"); }
+        if let Some(v) = &self.reference_message_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0090/2", "referenceMessageId"); }
+        { let v = &self.sender_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0090/2", "senderId"); }
+        for v in &self.recipient_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0090/2", "recipientId"); }
+        { let v = &self.event_date; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0090/2", "eventDate"); }
+        { let v = &self.message_date; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0090/2", "messageDate"); }
+        if let Some(v) = &self.loopback { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0090/2", "loopback"); }
+        for v in &self.test_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0090/2", "testData"); }
+    }
+}
+impl crate::read::XmlValue for Envelope {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Envelope {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl NameValuePair {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0090/2", "name") | ("http://www.ech.ch/xmlns/eCH-0090/2", "value"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0090/2", "name") | ("http://www.ech.ch/xmlns/eCH-0090/2", "value"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<String> = None;
+        let mut f1: Option<String> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0090/2", "name") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0090/2", "value") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <String as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "name", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <String as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "value", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "name" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "value" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { name: f0, value: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["name", "value"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.name; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0090/2", "name"); }
+        { let v = &self.value; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0090/2", "value"); }
+    }
+}
+impl crate::read::XmlValue for NameValuePair {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for NameValuePair {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Receipt {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0090/2", "eventDate") | ("http://www.ech.ch/xmlns/eCH-0090/2", "statusCode") | ("http://www.ech.ch/xmlns/eCH-0090/2", "statusInfo") | ("http://www.ech.ch/xmlns/eCH-0090/2", "messageId") | ("http://www.ech.ch/xmlns/eCH-0090/2", "messageType") | ("http://www.ech.ch/xmlns/eCH-0090/2", "messageClass") | ("http://www.ech.ch/xmlns/eCH-0090/2", "senderId") | ("http://www.ech.ch/xmlns/eCH-0090/2", "recipientId"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0090/2", "eventDate") | ("http://www.ech.ch/xmlns/eCH-0090/2", "statusCode") | ("http://www.ech.ch/xmlns/eCH-0090/2", "statusInfo") | ("http://www.ech.ch/xmlns/eCH-0090/2", "messageId") | ("http://www.ech.ch/xmlns/eCH-0090/2", "messageType") | ("http://www.ech.ch/xmlns/eCH-0090/2", "messageClass") | ("http://www.ech.ch/xmlns/eCH-0090/2", "senderId") | ("http://www.ech.ch/xmlns/eCH-0090/2", "recipientId"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 9];
+        let mut f0: Option<xs::DateTime> = None;
+        let mut f1: Option<StatusCode> = None;
+        let mut f2: Option<String255> = None;
+        let mut f3: Option<MessageId> = None;
+        let mut f4: Option<MessageType> = None;
+        let mut f5: Option<i32> = None;
+        let mut f6: Option<ParticipantId> = None;
+        let mut f7: Option<ParticipantId> = None;
+        let mut f8: Option<ReceiptVersion> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "version" => { seen[8] = true; match <ReceiptVersion as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f8 = Some(v), Err(e) => { r.error(Some("@version"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0090/2", "eventDate") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0090/2", "statusCode") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0090/2", "statusInfo") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0090/2", "messageId") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0090/2", "messageType") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0090/2", "messageClass") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0090/2", "senderId") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0090/2", "recipientId") => 7,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <xs::DateTime as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "eventDate", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <StatusCode as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "statusCode", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <String255 as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "statusInfo", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <MessageId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "messageId", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; <MessageType as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "messageType", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; <i32 as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "messageClass", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; <ParticipantId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "senderId", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; <ParticipantId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "recipientId", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "eventDate" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "statusCode" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "statusInfo" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "messageId" }); ok = false; }
+        if !seen[4] && f4.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "messageType" }); ok = false; }
+        if !seen[5] && f5.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "messageClass" }); ok = false; }
+        if !seen[6] && f6.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "senderId" }); ok = false; }
+        if !seen[7] && f7.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "recipientId" }); ok = false; }
+        if !seen[8] { r.error(None, crate::read::ContentError::MissingAttribute { name: "version" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        let Some(f4) = f4 else { return Ok(None) };
+        let Some(f5) = f5 else { return Ok(None) };
+        let Some(f6) = f6 else { return Ok(None) };
+        let Some(f7) = f7 else { return Ok(None) };
+        let Some(f8) = f8 else { return Ok(None) };
+        Ok(Some(Self { event_date: f0, status_code: f1, status_info: f2, message_id: f3, message_type: f4, message_class: f5, sender_id: f6, recipient_id: f7, version: f8 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["eventDate", "statusCode", "statusInfo", "messageId", "messageType", "messageClass", "senderId", "recipientId"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("version", &crate::write::XmlText::to_text(&self.version));
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.event_date; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0090/2", "eventDate"); }
+        { let v = &self.status_code; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0090/2", "statusCode"); }
+        { let v = &self.status_info; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0090/2", "statusInfo"); }
+        { let v = &self.message_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0090/2", "messageId"); }
+        { let v = &self.message_type; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0090/2", "messageType"); }
+        { let v = &self.message_class; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0090/2", "messageClass"); }
+        { let v = &self.sender_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0090/2", "senderId"); }
+        { let v = &self.recipient_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0090/2", "recipientId"); }
+    }
+}
+impl crate::read::XmlValue for Receipt {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Receipt {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}

@@ -265,3 +265,1305 @@ pub struct Delivery {
     pub choice: DeliveryChoice,
 }
 
+impl DeathPerson {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0093/2", "personIdentification"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0093/2", "personIdentification"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<crate::ech0044::v4::PersonIdentification> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "personIdentification") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0044::v4::PersonIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "personIdentification", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "personIdentification" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { person_identification: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["personIdentification"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.person_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "personIdentification"); }
+    }
+}
+impl crate::read::XmlValue for DeathPerson {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for DeathPerson {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Destination {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0093/2", "moveOutReportingDestination"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0093/2", "moveOutReportingDestination"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<MoveOutReportingDestination> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "moveOutReportingDestination") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <MoveOutReportingDestination as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "moveOutReportingDestination", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "moveOutReportingDestination" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { move_out_reporting_destination: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["moveOutReportingDestination"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.move_out_reporting_destination; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "moveOutReportingDestination"); }
+    }
+}
+impl crate::read::XmlValue for Destination {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Destination {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventDeath {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0093/2", "deathPerson") | ("http://www.ech.ch/xmlns/eCH-0093/2", "dateOfDeath") | ("http://www.ech.ch/xmlns/eCH-0093/2", "extension"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0093/2", "deathPerson") | ("http://www.ech.ch/xmlns/eCH-0093/2", "dateOfDeath") | ("http://www.ech.ch/xmlns/eCH-0093/2", "extension"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<DeathPerson> = None;
+        let mut f1: Option<xs::Date> = None;
+        let mut f2: Option<xs::AnyElement> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "deathPerson") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "dateOfDeath") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "extension") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <DeathPerson as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "deathPerson", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <xs::Date as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateOfDeath", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::AnyElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "extension", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "deathPerson" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "dateOfDeath" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { death_person: f0, date_of_death: f1, extension: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["deathPerson", "dateOfDeath", "extension"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.death_person; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "deathPerson"); }
+        { let v = &self.date_of_death; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "dateOfDeath"); }
+        if let Some(v) = &self.extension { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "extension"); }
+    }
+}
+impl crate::read::XmlValue for EventDeath {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventDeath {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventMoveIn {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0093/2", "moveInPerson") | ("http://www.ech.ch/xmlns/eCH-0093/2", "hasMainResidence") | ("http://www.ech.ch/xmlns/eCH-0093/2", "extension"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0093/2", "moveInPerson") | ("http://www.ech.ch/xmlns/eCH-0093/2", "hasMainResidence") | ("http://www.ech.ch/xmlns/eCH-0093/2", "extension"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<MoveInPerson> = None;
+        let mut f1: Option<MoveInReportingMunicipality> = None;
+        let mut f2: Option<xs::AnyElement> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "moveInPerson") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "hasMainResidence") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "extension") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <MoveInPerson as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "moveInPerson", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <MoveInReportingMunicipality as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "hasMainResidence", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::AnyElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "extension", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "moveInPerson" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "hasMainResidence" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { move_in_person: f0, has_main_residence: f1, extension: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["moveInPerson", "hasMainResidence", "extension"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.move_in_person; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "moveInPerson"); }
+        { let v = &self.has_main_residence; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "hasMainResidence"); }
+        if let Some(v) = &self.extension { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "extension"); }
+    }
+}
+impl crate::read::XmlValue for EventMoveIn {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventMoveIn {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventMoveOut {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0093/2", "moveOutPerson") | ("http://www.ech.ch/xmlns/eCH-0093/2", "destination") | ("http://www.ech.ch/xmlns/eCH-0093/2", "extension"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0093/2", "moveOutPerson") | ("http://www.ech.ch/xmlns/eCH-0093/2", "destination") | ("http://www.ech.ch/xmlns/eCH-0093/2", "extension"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<MoveOutPerson> = None;
+        let mut f1: Option<Destination> = None;
+        let mut f2: Option<xs::AnyElement> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "moveOutPerson") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "destination") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "extension") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <MoveOutPerson as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "moveOutPerson", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <Destination as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "destination", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::AnyElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "extension", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "moveOutPerson" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "destination" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { move_out_person: f0, destination: f1, extension: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["moveOutPerson", "destination", "extension"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.move_out_person; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "moveOutPerson"); }
+        { let v = &self.destination; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "destination"); }
+        if let Some(v) = &self.extension { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "extension"); }
+    }
+}
+impl crate::read::XmlValue for EventMoveOut {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventMoveOut {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl MoveInPerson {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0093/2", "personIdentification"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0093/2", "personIdentification"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<crate::ech0044::v4::PersonIdentification> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "personIdentification") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0044::v4::PersonIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "personIdentification", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "personIdentification" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { person_identification: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["personIdentification"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.person_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "personIdentification"); }
+    }
+}
+impl crate::read::XmlValue for MoveInPerson {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for MoveInPerson {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl MoveInReportingMunicipalityDwellingAddessChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0093/2", "unknown") | ("http://www.ech.ch/xmlns/eCH-0093/2", "swissTown") | ("http://www.ech.ch/xmlns/eCH-0093/2", "foreignCountry"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0093/2", "unknown") => Ok({ let c = r.enter()?; <crate::ech0011::v8::Unknown as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Unknown)),
+            ("http://www.ech.ch/xmlns/eCH-0093/2", "swissTown") => Ok({ let c = r.enter()?; <crate::ech0011::v8::DwellingAddress as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::SwissTown)),
+            ("http://www.ech.ch/xmlns/eCH-0093/2", "foreignCountry") => Ok({ let c = r.enter()?; <crate::ech0010::v5::AddressInformation as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::ForeignCountry)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::Unknown(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "unknown"),
+            Self::SwissTown(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "swissTown"),
+            Self::ForeignCountry(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "foreignCountry"),
+        }
+    }
+}
+impl MoveInReportingMunicipalityDwellingAddess {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        MoveInReportingMunicipalityDwellingAddessChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        MoveInReportingMunicipalityDwellingAddessChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<MoveInReportingMunicipalityDwellingAddessChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if MoveInReportingMunicipalityDwellingAddessChoice::accepts(ns, local) => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = MoveInReportingMunicipalityDwellingAddessChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { choice: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for MoveInReportingMunicipalityDwellingAddess {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for MoveInReportingMunicipalityDwellingAddess {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl MoveInReportingMunicipality {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0093/2", "reportingMunicipality") | ("http://www.ech.ch/xmlns/eCH-0093/2", "arrivalDate") | ("http://www.ech.ch/xmlns/eCH-0093/2", "comesFrom") | ("http://www.ech.ch/xmlns/eCH-0093/2", "dwellingAddess"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0093/2", "reportingMunicipality") | ("http://www.ech.ch/xmlns/eCH-0093/2", "arrivalDate") | ("http://www.ech.ch/xmlns/eCH-0093/2", "comesFrom") | ("http://www.ech.ch/xmlns/eCH-0093/2", "dwellingAddess"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<crate::ech0007::v5::SwissMunicipality> = None;
+        let mut f1: Option<xs::Date> = None;
+        let mut f2: Option<crate::ech0007::v5::SwissMunicipality> = None;
+        let mut f3: Option<MoveInReportingMunicipalityDwellingAddess> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "reportingMunicipality") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "arrivalDate") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "comesFrom") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "dwellingAddess") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0007::v5::SwissMunicipality as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "reportingMunicipality", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <xs::Date as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "arrivalDate", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0007::v5::SwissMunicipality as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "comesFrom", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <MoveInReportingMunicipalityDwellingAddess as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dwellingAddess", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "reportingMunicipality" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "arrivalDate" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "dwellingAddess" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        Ok(Some(Self { reporting_municipality: f0, arrival_date: f1, comes_from: f2, dwelling_addess: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["reportingMunicipality", "arrivalDate", "comesFrom", "dwellingAddess"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.reporting_municipality; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "reportingMunicipality"); }
+        { let v = &self.arrival_date; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "arrivalDate"); }
+        if let Some(v) = &self.comes_from { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "comesFrom"); }
+        { let v = &self.dwelling_addess; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "dwellingAddess"); }
+    }
+}
+impl crate::read::XmlValue for MoveInReportingMunicipality {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for MoveInReportingMunicipality {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl MoveOutPersonChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0093/2", "placeOfOrigin") | ("http://www.ech.ch/xmlns/eCH-0093/2", "residencePermit"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0093/2", "placeOfOrigin") => {
+                let mut all = Vec::new();
+                loop {
+                    match { let c = r.enter()?; <crate::ech0011::v8::PlaceOfOrigin as crate::read::XmlValue>::read_element(r, &c)? } { Some(v) => all.push(v), None => return Ok(None) }
+                    match r.peek_child()? { Some(c) if c.ns == ns && c.local == local => {} _ => break }
+                }
+                Ok(Some(Self::PlaceOfOrigin(all)))
+            }
+            ("http://www.ech.ch/xmlns/eCH-0093/2", "residencePermit") => Ok({ let c = r.enter()?; <crate::ech0011::v8::ResidencePermitData as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::ResidencePermit)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::PlaceOfOrigin(all) => { for v in all { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "placeOfOrigin"); } }
+            Self::ResidencePermit(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "residencePermit"),
+        }
+    }
+}
+impl MoveOutPerson {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0093/2", "personIdentification") | ("http://www.ech.ch/xmlns/eCH-0093/2", "nameData") | ("http://www.ech.ch/xmlns/eCH-0093/2", "birthData") | ("http://www.ech.ch/xmlns/eCH-0093/2", "birthAddonData") | ("http://www.ech.ch/xmlns/eCH-0093/2", "nationalityData") | ("http://www.ech.ch/xmlns/eCH-0093/2", "addressForService") | ("http://www.ech.ch/xmlns/eCH-0093/2", "religionData") | ("http://www.ech.ch/xmlns/eCH-0093/2", "maritalData") | ("http://www.ech.ch/xmlns/eCH-0093/2", "personAdditionalData") | ("http://www.ech.ch/xmlns/eCH-0093/2", "jobData") | ("http://www.ech.ch/xmlns/eCH-0093/2", "maritalRelationship") | ("http://www.ech.ch/xmlns/eCH-0093/2", "parentalRelationship") | ("http://www.ech.ch/xmlns/eCH-0093/2", "guardianRelationship") | ("http://www.ech.ch/xmlns/eCH-0093/2", "armedForcesData") | ("http://www.ech.ch/xmlns/eCH-0093/2", "civilDefenseData") | ("http://www.ech.ch/xmlns/eCH-0093/2", "fireServiceData") | ("http://www.ech.ch/xmlns/eCH-0093/2", "healthInsuranceData") | ("http://www.ech.ch/xmlns/eCH-0093/2", "matrimonialInheritanceArrangementData") | ("http://www.ech.ch/xmlns/eCH-0093/2", "lockData") | ("http://www.ech.ch/xmlns/eCH-0093/2", "secondaryResidence")) || MoveOutPersonChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0093/2", "personIdentification") | ("http://www.ech.ch/xmlns/eCH-0093/2", "nameData") | ("http://www.ech.ch/xmlns/eCH-0093/2", "birthData") | ("http://www.ech.ch/xmlns/eCH-0093/2", "birthAddonData") | ("http://www.ech.ch/xmlns/eCH-0093/2", "nationalityData") | ("http://www.ech.ch/xmlns/eCH-0093/2", "addressForService") | ("http://www.ech.ch/xmlns/eCH-0093/2", "religionData") | ("http://www.ech.ch/xmlns/eCH-0093/2", "maritalData") | ("http://www.ech.ch/xmlns/eCH-0093/2", "personAdditionalData") | ("http://www.ech.ch/xmlns/eCH-0093/2", "jobData") | ("http://www.ech.ch/xmlns/eCH-0093/2", "maritalRelationship") | ("http://www.ech.ch/xmlns/eCH-0093/2", "parentalRelationship") | ("http://www.ech.ch/xmlns/eCH-0093/2", "guardianRelationship") | ("http://www.ech.ch/xmlns/eCH-0093/2", "armedForcesData") | ("http://www.ech.ch/xmlns/eCH-0093/2", "civilDefenseData") | ("http://www.ech.ch/xmlns/eCH-0093/2", "fireServiceData") | ("http://www.ech.ch/xmlns/eCH-0093/2", "healthInsuranceData") | ("http://www.ech.ch/xmlns/eCH-0093/2", "matrimonialInheritanceArrangementData") | ("http://www.ech.ch/xmlns/eCH-0093/2", "lockData") | ("http://www.ech.ch/xmlns/eCH-0093/2", "secondaryResidence")) || MoveOutPersonChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 21];
+        let mut f0: Option<crate::ech0044::v4::PersonIdentification> = None;
+        let mut f1: Option<crate::ech0011::v8::NameData> = None;
+        let mut f2: Option<crate::ech0011::v8::BirthData> = None;
+        let mut f3: Option<crate::ech0021::v7::BirthAddonData> = None;
+        let mut f4: Option<crate::ech0011::v8::NationalityData> = None;
+        let mut f5: Option<crate::ech0011::v8::ContactData> = None;
+        let mut f6: Option<crate::ech0011::v8::ReligionData> = None;
+        let mut f7: Option<crate::ech0011::v8::MaritalData> = None;
+        let mut f8: Option<MoveOutPersonChoice> = None;
+        let mut f9: Option<crate::ech0021::v7::PersonAdditionalData> = None;
+        let mut f10: Option<crate::ech0021::v7::JobData> = None;
+        let mut f11: Option<crate::ech0021::v7::MaritalRelationship> = None;
+        let mut f12: Vec<crate::ech0021::v7::ParentalRelationship> = Vec::new();
+        let mut f13: Vec<crate::ech0021::v7::GuardianRelationship> = Vec::new();
+        let mut f14: Option<crate::ech0021::v7::ArmedForcesData> = None;
+        let mut f15: Option<crate::ech0021::v7::CivilDefenseData> = None;
+        let mut f16: Option<crate::ech0021::v7::FireServiceData> = None;
+        let mut f17: Option<crate::ech0021::v7::HealthInsuranceData> = None;
+        let mut f18: Option<crate::ech0021::v7::MatrimonialInheritanceArrangementData> = None;
+        let mut f19: Option<crate::ech0021::v7::LockData> = None;
+        let mut f20: Vec<crate::ech0007::v5::SwissMunicipality> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "personIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "nameData") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "birthData") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "birthAddonData") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "nationalityData") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "addressForService") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "religionData") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "maritalData") => 7,
+                (ns, local) if MoveOutPersonChoice::accepts(ns, local) => 8,
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "personAdditionalData") => 9,
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "jobData") => 10,
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "maritalRelationship") => 11,
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "parentalRelationship") => 12,
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "guardianRelationship") => 13,
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "armedForcesData") => 14,
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "civilDefenseData") => 15,
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "fireServiceData") => 16,
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "healthInsuranceData") => 17,
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "matrimonialInheritanceArrangementData") => 18,
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "lockData") => 19,
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "secondaryResidence") => 20,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0044::v4::PersonIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "personIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0011::v8::NameData as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "nameData", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <crate::ech0011::v8::BirthData as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "birthData", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0021::v7::BirthAddonData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "birthAddonData", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; <crate::ech0011::v8::NationalityData as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "nationalityData", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0011::v8::ContactData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "addressForService", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0011::v8::ReligionData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "religionData", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; <crate::ech0011::v8::MaritalData as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "maritalData", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = MoveOutPersonChoice::read(r, start)?; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let dup = f9.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0021::v7::PersonAdditionalData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f9 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "personAdditionalData", found: 2, max: 1 }); } }
+                10 => { seen[10] = true; let dup = f10.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0021::v7::JobData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f10 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "jobData", found: 2, max: 1 }); } }
+                11 => { seen[11] = true; let dup = f11.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0021::v7::MaritalRelationship as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f11 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "maritalRelationship", found: 2, max: 1 }); } }
+                12 => { seen[12] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0021::v7::ParentalRelationship as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f12.push(v), None => ok = false } }
+                13 => { seen[13] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0021::v7::GuardianRelationship as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f13.push(v), None => ok = false } }
+                14 => { seen[14] = true; let dup = f14.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0021::v7::ArmedForcesData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f14 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "armedForcesData", found: 2, max: 1 }); } }
+                15 => { seen[15] = true; let dup = f15.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0021::v7::CivilDefenseData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f15 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "civilDefenseData", found: 2, max: 1 }); } }
+                16 => { seen[16] = true; let dup = f16.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0021::v7::FireServiceData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f16 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "fireServiceData", found: 2, max: 1 }); } }
+                17 => { seen[17] = true; let dup = f17.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0021::v7::HealthInsuranceData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f17 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "healthInsuranceData", found: 2, max: 1 }); } }
+                18 => { seen[18] = true; let dup = f18.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0021::v7::MatrimonialInheritanceArrangementData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f18 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "matrimonialInheritanceArrangementData", found: 2, max: 1 }); } }
+                19 => { seen[19] = true; let dup = f19.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0021::v7::LockData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f19 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "lockData", found: 2, max: 1 }); } }
+                20 => { seen[20] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0007::v5::SwissMunicipality as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f20.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "personIdentification" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "nameData" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "birthData" }); ok = false; }
+        if !seen[4] && f4.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "nationalityData" }); ok = false; }
+        if !seen[7] && f7.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "maritalData" }); ok = false; }
+        if !seen[8] && f8.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        let Some(f4) = f4 else { return Ok(None) };
+        let Some(f7) = f7 else { return Ok(None) };
+        let Some(f8) = f8 else { return Ok(None) };
+        Ok(Some(Self { person_identification: f0, name_data: f1, birth_data: f2, birth_addon_data: f3, nationality_data: f4, address_for_service: f5, religion_data: f6, marital_data: f7, choice: f8, person_additional_data: f9, job_data: f10, marital_relationship: f11, parental_relationship: f12, guardian_relationship: f13, armed_forces_data: f14, civil_defense_data: f15, fire_service_data: f16, health_insurance_data: f17, matrimonial_inheritance_arrangement_data: f18, lock_data: f19, secondary_residence: f20 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["personIdentification", "nameData", "birthData", "birthAddonData", "nationalityData", "addressForService", "religionData", "maritalData", "choice", "personAdditionalData", "jobData", "maritalRelationship", "parentalRelationship", "guardianRelationship", "armedForcesData", "civilDefenseData", "fireServiceData", "healthInsuranceData", "matrimonialInheritanceArrangementData", "lockData", "secondaryResidence"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.person_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "personIdentification"); }
+        { let v = &self.name_data; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "nameData"); }
+        { let v = &self.birth_data; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "birthData"); }
+        if let Some(v) = &self.birth_addon_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "birthAddonData"); }
+        { let v = &self.nationality_data; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "nationalityData"); }
+        if let Some(v) = &self.address_for_service { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "addressForService"); }
+        if let Some(v) = &self.religion_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "religionData"); }
+        { let v = &self.marital_data; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "maritalData"); }
+        { let v = &self.choice; v.write(w); }
+        if let Some(v) = &self.person_additional_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "personAdditionalData"); }
+        if let Some(v) = &self.job_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "jobData"); }
+        if let Some(v) = &self.marital_relationship { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "maritalRelationship"); }
+        for v in &self.parental_relationship { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "parentalRelationship"); }
+        for v in &self.guardian_relationship { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "guardianRelationship"); }
+        if let Some(v) = &self.armed_forces_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "armedForcesData"); }
+        if let Some(v) = &self.civil_defense_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "civilDefenseData"); }
+        if let Some(v) = &self.fire_service_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "fireServiceData"); }
+        if let Some(v) = &self.health_insurance_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "healthInsuranceData"); }
+        if let Some(v) = &self.matrimonial_inheritance_arrangement_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "matrimonialInheritanceArrangementData"); }
+        if let Some(v) = &self.lock_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "lockData"); }
+        for v in &self.secondary_residence { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "secondaryResidence"); }
+    }
+}
+impl crate::read::XmlValue for MoveOutPerson {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for MoveOutPerson {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl MoveOutReportingDestinationGoesToDestinationAddressChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0093/2", "unknown") | ("http://www.ech.ch/xmlns/eCH-0093/2", "swissTown") | ("http://www.ech.ch/xmlns/eCH-0093/2", "foreignCountry"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0093/2", "unknown") => Ok({ let c = r.enter()?; <crate::ech0011::v8::Unknown as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Unknown)),
+            ("http://www.ech.ch/xmlns/eCH-0093/2", "swissTown") => Ok({ let c = r.enter()?; <crate::ech0011::v8::DwellingAddress as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::SwissTown)),
+            ("http://www.ech.ch/xmlns/eCH-0093/2", "foreignCountry") => Ok({ let c = r.enter()?; <crate::ech0010::v5::AddressInformation as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::ForeignCountry)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::Unknown(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "unknown"),
+            Self::SwissTown(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "swissTown"),
+            Self::ForeignCountry(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "foreignCountry"),
+        }
+    }
+}
+impl MoveOutReportingDestinationGoesToDestinationAddress {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        MoveOutReportingDestinationGoesToDestinationAddressChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        MoveOutReportingDestinationGoesToDestinationAddressChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<MoveOutReportingDestinationGoesToDestinationAddressChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if MoveOutReportingDestinationGoesToDestinationAddressChoice::accepts(ns, local) => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = MoveOutReportingDestinationGoesToDestinationAddressChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { choice: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for MoveOutReportingDestinationGoesToDestinationAddress {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for MoveOutReportingDestinationGoesToDestinationAddress {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl MoveOutReportingDestinationGoesTo {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0093/2", "destinationMunicipality") | ("http://www.ech.ch/xmlns/eCH-0093/2", "destinationAddress"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0093/2", "destinationMunicipality") | ("http://www.ech.ch/xmlns/eCH-0093/2", "destinationAddress"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<crate::ech0007::v5::SwissMunicipality> = None;
+        let mut f1: Option<MoveOutReportingDestinationGoesToDestinationAddress> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "destinationMunicipality") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "destinationAddress") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0007::v5::SwissMunicipality as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "destinationMunicipality", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <MoveOutReportingDestinationGoesToDestinationAddress as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "destinationAddress", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "destinationAddress" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { destination_municipality: f0, destination_address: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["destinationMunicipality", "destinationAddress"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.destination_municipality { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "destinationMunicipality"); }
+        { let v = &self.destination_address; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "destinationAddress"); }
+    }
+}
+impl crate::read::XmlValue for MoveOutReportingDestinationGoesTo {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for MoveOutReportingDestinationGoesTo {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl MoveOutReportingDestination {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0093/2", "reportingMunicipality") | ("http://www.ech.ch/xmlns/eCH-0093/2", "goesTo") | ("http://www.ech.ch/xmlns/eCH-0093/2", "departureDate"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0093/2", "reportingMunicipality") | ("http://www.ech.ch/xmlns/eCH-0093/2", "goesTo") | ("http://www.ech.ch/xmlns/eCH-0093/2", "departureDate"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<crate::ech0007::v5::SwissMunicipality> = None;
+        let mut f1: Option<MoveOutReportingDestinationGoesTo> = None;
+        let mut f2: Option<xs::Date> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "reportingMunicipality") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "goesTo") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "departureDate") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0007::v5::SwissMunicipality as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "reportingMunicipality", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <MoveOutReportingDestinationGoesTo as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "goesTo", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <xs::Date as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "departureDate", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "reportingMunicipality" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "goesTo" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "departureDate" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { reporting_municipality: f0, goes_to: f1, departure_date: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["reportingMunicipality", "goesTo", "departureDate"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.reporting_municipality; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "reportingMunicipality"); }
+        { let v = &self.goes_to; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "goesTo"); }
+        { let v = &self.departure_date; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "departureDate"); }
+    }
+}
+impl crate::read::XmlValue for MoveOutReportingDestination {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for MoveOutReportingDestination {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl DeliveryChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0093/2", "moveIn") | ("http://www.ech.ch/xmlns/eCH-0093/2", "moveOut") | ("http://www.ech.ch/xmlns/eCH-0093/2", "death"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0093/2", "moveIn") => Ok({ let c = r.enter()?; <EventMoveIn as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::MoveIn)),
+            ("http://www.ech.ch/xmlns/eCH-0093/2", "moveOut") => Ok({ let c = r.enter()?; <EventMoveOut as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::MoveOut)),
+            ("http://www.ech.ch/xmlns/eCH-0093/2", "death") => Ok({ let c = r.enter()?; <EventDeath as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Death)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::MoveIn(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "moveIn"),
+            Self::MoveOut(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "moveOut"),
+            Self::Death(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "death"),
+        }
+    }
+}
+impl Delivery {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0093/2", "deliveryHeader")) || DeliveryChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0093/2", "deliveryHeader")) || DeliveryChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<crate::ech0058::v5::Header> = None;
+        let mut f1: Option<DeliveryChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0093/2", "deliveryHeader") => 0,
+                (ns, local) if DeliveryChoice::accepts(ns, local) => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0058::v5::Header as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "deliveryHeader", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = DeliveryChoice::read(r, start)?; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "deliveryHeader" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { delivery_header: f0, choice: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["deliveryHeader", "choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.delivery_header; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0093/2", "deliveryHeader"); }
+        { let v = &self.choice; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for Delivery {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Delivery {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}

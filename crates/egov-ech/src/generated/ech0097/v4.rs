@@ -118,3 +118,357 @@ pub struct OrganisationIdentificationRoot {
     pub organisation_identification: OrganisationIdentification,
 }
 
+impl NamedOrganisationId {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0097/4", "organisationIdCategory") | ("http://www.ech.ch/xmlns/eCH-0097/4", "organisationId"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0097/4", "organisationIdCategory") | ("http://www.ech.ch/xmlns/eCH-0097/4", "organisationId"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<NamedOrganisationIdOrganisationIdCategory> = None;
+        let mut f1: Option<NamedOrganisationIdOrganisationId> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0097/4", "organisationIdCategory") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0097/4", "organisationId") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <NamedOrganisationIdOrganisationIdCategory as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "organisationIdCategory", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <NamedOrganisationIdOrganisationId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "organisationId", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "organisationIdCategory" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "organisationId" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { organisation_id_category: f0, organisation_id: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["organisationIdCategory", "organisationId"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.organisation_id_category; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0097/4", "organisationIdCategory"); }
+        { let v = &self.organisation_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0097/4", "organisationId"); }
+    }
+}
+impl crate::read::XmlValue for NamedOrganisationId {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for NamedOrganisationId {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl OrganisationIdentification {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0097/4", "uid") | ("http://www.ech.ch/xmlns/eCH-0097/4", "localOrganisationId") | ("http://www.ech.ch/xmlns/eCH-0097/4", "OtherOrganisationId") | ("http://www.ech.ch/xmlns/eCH-0097/4", "organisationName") | ("http://www.ech.ch/xmlns/eCH-0097/4", "organisationLegalName") | ("http://www.ech.ch/xmlns/eCH-0097/4", "organisationAdditionalName") | ("http://www.ech.ch/xmlns/eCH-0097/4", "legalForm"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0097/4", "uid") | ("http://www.ech.ch/xmlns/eCH-0097/4", "localOrganisationId") | ("http://www.ech.ch/xmlns/eCH-0097/4", "OtherOrganisationId") | ("http://www.ech.ch/xmlns/eCH-0097/4", "organisationName") | ("http://www.ech.ch/xmlns/eCH-0097/4", "organisationLegalName") | ("http://www.ech.ch/xmlns/eCH-0097/4", "organisationAdditionalName") | ("http://www.ech.ch/xmlns/eCH-0097/4", "legalForm"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 7];
+        let mut f0: Option<UidStructure> = None;
+        let mut f1: Option<NamedOrganisationId> = None;
+        let mut f2: Vec<NamedOrganisationId> = Vec::new();
+        let mut f3: Option<OrganisationName> = None;
+        let mut f4: Option<OrganisationName> = None;
+        let mut f5: Option<OrganisationName> = None;
+        let mut f6: Option<LegalForm> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0097/4", "uid") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0097/4", "localOrganisationId") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0097/4", "OtherOrganisationId") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0097/4", "organisationName") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0097/4", "organisationLegalName") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0097/4", "organisationAdditionalName") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0097/4", "legalForm") => 6,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <UidStructure as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "uid", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedOrganisationId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "localOrganisationId", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedOrganisationId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <OrganisationName as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "organisationName", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <OrganisationName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "organisationLegalName", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <OrganisationName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "organisationAdditionalName", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <LegalForm as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "legalForm", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "uid" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "organisationName" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        Ok(Some(Self { uid: f0, local_organisation_id: f1, other_organisation_id: f2, organisation_name: f3, organisation_legal_name: f4, organisation_additional_name: f5, legal_form: f6 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["uid", "localOrganisationId", "OtherOrganisationId", "organisationName", "organisationLegalName", "organisationAdditionalName", "legalForm"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.uid; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0097/4", "uid"); }
+        if let Some(v) = &self.local_organisation_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0097/4", "localOrganisationId"); }
+        for v in &self.other_organisation_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0097/4", "OtherOrganisationId"); }
+        { let v = &self.organisation_name; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0097/4", "organisationName"); }
+        if let Some(v) = &self.organisation_legal_name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0097/4", "organisationLegalName"); }
+        if let Some(v) = &self.organisation_additional_name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0097/4", "organisationAdditionalName"); }
+        if let Some(v) = &self.legal_form { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0097/4", "legalForm"); }
+    }
+}
+impl crate::read::XmlValue for OrganisationIdentification {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for OrganisationIdentification {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl UidStructure {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0097/4", "uidOrganisationIdCategorie") | ("http://www.ech.ch/xmlns/eCH-0097/4", "uidOrganisationId"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0097/4", "uidOrganisationIdCategorie") | ("http://www.ech.ch/xmlns/eCH-0097/4", "uidOrganisationId"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<UidOrganisationIdCategorie> = None;
+        let mut f1: Option<UidOrganisationId> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0097/4", "uidOrganisationIdCategorie") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0097/4", "uidOrganisationId") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <UidOrganisationIdCategorie as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "uidOrganisationIdCategorie", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <UidOrganisationId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "uidOrganisationId", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "uidOrganisationIdCategorie" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "uidOrganisationId" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { uid_organisation_id_categorie: f0, uid_organisation_id: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["uidOrganisationIdCategorie", "uidOrganisationId"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.uid_organisation_id_categorie; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0097/4", "uidOrganisationIdCategorie"); }
+        { let v = &self.uid_organisation_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0097/4", "uidOrganisationId"); }
+    }
+}
+impl crate::read::XmlValue for UidStructure {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for UidStructure {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl OrganisationIdentificationRoot {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0097/4", "organisationIdentification"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0097/4", "organisationIdentification"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<OrganisationIdentification> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0097/4", "organisationIdentification") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <OrganisationIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "organisationIdentification", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "organisationIdentification" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { organisation_identification: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["organisationIdentification"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.organisation_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0097/4", "organisationIdentification"); }
+    }
+}
+impl crate::read::XmlValue for OrganisationIdentificationRoot {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for OrganisationIdentificationRoot {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}

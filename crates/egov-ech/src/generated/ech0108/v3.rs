@@ -292,3 +292,480 @@ pub struct OrganisationRoot {
     pub organisation: Organisation,
 }
 
+impl CommercialRegisterInformation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0108/3", "commercialRegisterStatus") | ("http://www.ech.ch/xmlns/eCH-0108/3", "commercialRegisterEntryStatus") | ("http://www.ech.ch/xmlns/eCH-0108/3", "commercialRegisterNameTranslation") | ("http://www.ech.ch/xmlns/eCH-0108/3", "commercialRegisterEntryDate") | ("http://www.ech.ch/xmlns/eCH-0108/3", "commercialRegisterLiquidationDate") | ("http://www.ech.ch/xmlns/eCH-0108/3", "commercialRegisterEnterpriseType"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0108/3", "commercialRegisterStatus") | ("http://www.ech.ch/xmlns/eCH-0108/3", "commercialRegisterEntryStatus") | ("http://www.ech.ch/xmlns/eCH-0108/3", "commercialRegisterNameTranslation") | ("http://www.ech.ch/xmlns/eCH-0108/3", "commercialRegisterEntryDate") | ("http://www.ech.ch/xmlns/eCH-0108/3", "commercialRegisterLiquidationDate") | ("http://www.ech.ch/xmlns/eCH-0108/3", "commercialRegisterEnterpriseType"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 6];
+        let mut f0: Option<CommercialRegisterStatus> = None;
+        let mut f1: Option<CommercialRegisterEntryStatus> = None;
+        let mut f2: Option<crate::ech0097::v2::OrganisationName> = None;
+        let mut f3: Option<CommercialRegisterEntryDate> = None;
+        let mut f4: Option<CommercialRegisterLiquidationDate> = None;
+        let mut f5: Option<CommercialRegisterEnterpriseType> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0108/3", "commercialRegisterStatus") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0108/3", "commercialRegisterEntryStatus") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0108/3", "commercialRegisterNameTranslation") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0108/3", "commercialRegisterEntryDate") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0108/3", "commercialRegisterLiquidationDate") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0108/3", "commercialRegisterEnterpriseType") => 5,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <CommercialRegisterStatus as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "commercialRegisterStatus", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CommercialRegisterEntryStatus as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "commercialRegisterEntryStatus", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0097::v2::OrganisationName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "commercialRegisterNameTranslation", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CommercialRegisterEntryDate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "commercialRegisterEntryDate", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CommercialRegisterLiquidationDate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "commercialRegisterLiquidationDate", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CommercialRegisterEnterpriseType as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "commercialRegisterEnterpriseType", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "commercialRegisterStatus" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { commercial_register_status: f0, commercial_register_entry_status: f1, commercial_register_name_translation: f2, commercial_register_entry_date: f3, commercial_register_liquidation_date: f4, commercial_register_enterprise_type: f5 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["commercialRegisterStatus", "commercialRegisterEntryStatus", "commercialRegisterNameTranslation", "commercialRegisterEntryDate", "commercialRegisterLiquidationDate", "commercialRegisterEnterpriseType"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.commercial_register_status; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0108/3", "commercialRegisterStatus"); }
+        if let Some(v) = &self.commercial_register_entry_status { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0108/3", "commercialRegisterEntryStatus"); }
+        if let Some(v) = &self.commercial_register_name_translation { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0108/3", "commercialRegisterNameTranslation"); }
+        if let Some(v) = &self.commercial_register_entry_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0108/3", "commercialRegisterEntryDate"); }
+        if let Some(v) = &self.commercial_register_liquidation_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0108/3", "commercialRegisterLiquidationDate"); }
+        if let Some(v) = &self.commercial_register_enterprise_type { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0108/3", "commercialRegisterEnterpriseType"); }
+    }
+}
+impl crate::read::XmlValue for CommercialRegisterInformation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for CommercialRegisterInformation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Organisation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0108/3", "organisation") | ("http://www.ech.ch/xmlns/eCH-0108/3", "uidregInformation") | ("http://www.ech.ch/xmlns/eCH-0108/3", "commercialRegisterInformation") | ("http://www.ech.ch/xmlns/eCH-0108/3", "vatRegisterInformation") | ("http://www.ech.ch/xmlns/eCH-0108/3", "organisationMunicipality") | ("http://www.ech.ch/xmlns/eCH-0108/3", "cantonAbbreviationMainAddress") | ("http://www.ech.ch/xmlns/eCH-0108/3", "cantonAbbreviationAdditionalAddress"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0108/3", "organisation") | ("http://www.ech.ch/xmlns/eCH-0108/3", "uidregInformation") | ("http://www.ech.ch/xmlns/eCH-0108/3", "commercialRegisterInformation") | ("http://www.ech.ch/xmlns/eCH-0108/3", "vatRegisterInformation") | ("http://www.ech.ch/xmlns/eCH-0108/3", "organisationMunicipality") | ("http://www.ech.ch/xmlns/eCH-0108/3", "cantonAbbreviationMainAddress") | ("http://www.ech.ch/xmlns/eCH-0108/3", "cantonAbbreviationAdditionalAddress"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 7];
+        let mut f0: Option<crate::ech0098::v3::Organisation> = None;
+        let mut f1: Option<UidregInformation> = None;
+        let mut f2: Option<CommercialRegisterInformation> = None;
+        let mut f3: Option<VatRegisterInformation> = None;
+        let mut f4: Option<crate::ech0007::v6::SwissMunicipality> = None;
+        let mut f5: Option<crate::ech0007::v6::CantonAbbreviation> = None;
+        let mut f6: Option<crate::ech0007::v6::CantonAbbreviation> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0108/3", "organisation") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0108/3", "uidregInformation") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0108/3", "commercialRegisterInformation") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0108/3", "vatRegisterInformation") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0108/3", "organisationMunicipality") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0108/3", "cantonAbbreviationMainAddress") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0108/3", "cantonAbbreviationAdditionalAddress") => 6,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0098::v3::Organisation as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "organisation", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <UidregInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "uidregInformation", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CommercialRegisterInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "commercialRegisterInformation", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <VatRegisterInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "vatRegisterInformation", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0007::v6::SwissMunicipality as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "organisationMunicipality", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0007::v6::CantonAbbreviation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "cantonAbbreviationMainAddress", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0007::v6::CantonAbbreviation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "cantonAbbreviationAdditionalAddress", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "organisation" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { organisation: f0, uidreg_information: f1, commercial_register_information: f2, vat_register_information: f3, organisation_municipality: f4, canton_abbreviation_main_address: f5, canton_abbreviation_additional_address: f6 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["organisation", "uidregInformation", "commercialRegisterInformation", "vatRegisterInformation", "organisationMunicipality", "cantonAbbreviationMainAddress", "cantonAbbreviationAdditionalAddress"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.organisation; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0108/3", "organisation"); }
+        if let Some(v) = &self.uidreg_information { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0108/3", "uidregInformation"); }
+        if let Some(v) = &self.commercial_register_information { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0108/3", "commercialRegisterInformation"); }
+        if let Some(v) = &self.vat_register_information { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0108/3", "vatRegisterInformation"); }
+        if let Some(v) = &self.organisation_municipality { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0108/3", "organisationMunicipality"); }
+        if let Some(v) = &self.canton_abbreviation_main_address { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0108/3", "cantonAbbreviationMainAddress"); }
+        if let Some(v) = &self.canton_abbreviation_additional_address { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0108/3", "cantonAbbreviationAdditionalAddress"); }
+    }
+}
+impl crate::read::XmlValue for Organisation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Organisation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl UidregInformation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0108/3", "uidregStatusEnterpriseDetail") | ("http://www.ech.ch/xmlns/eCH-0108/3", "uidregPublicStatus") | ("http://www.ech.ch/xmlns/eCH-0108/3", "uidregOrganisationType") | ("http://www.ech.ch/xmlns/eCH-0108/3", "uidregLiquidationReason") | ("http://www.ech.ch/xmlns/eCH-0108/3", "uidregSource") | ("http://www.ech.ch/xmlns/eCH-0108/3", "uidReplacement") | ("http://www.ech.ch/xmlns/eCH-0108/3", "uidHeadQuarter"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0108/3", "uidregStatusEnterpriseDetail") | ("http://www.ech.ch/xmlns/eCH-0108/3", "uidregPublicStatus") | ("http://www.ech.ch/xmlns/eCH-0108/3", "uidregOrganisationType") | ("http://www.ech.ch/xmlns/eCH-0108/3", "uidregLiquidationReason") | ("http://www.ech.ch/xmlns/eCH-0108/3", "uidregSource") | ("http://www.ech.ch/xmlns/eCH-0108/3", "uidReplacement") | ("http://www.ech.ch/xmlns/eCH-0108/3", "uidHeadQuarter"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 7];
+        let mut f0: Option<UidregStatusEnterpriseDetail> = None;
+        let mut f1: Option<UidregPublicStatus> = None;
+        let mut f2: Option<UidregOrganisationType> = None;
+        let mut f3: Option<UidregLiquidationReason> = None;
+        let mut f4: Vec<crate::ech0097::v2::UidStructure> = Vec::new();
+        let mut f5: Option<crate::ech0097::v2::UidStructure> = None;
+        let mut f6: Option<crate::ech0097::v2::UidStructure> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0108/3", "uidregStatusEnterpriseDetail") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0108/3", "uidregPublicStatus") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0108/3", "uidregOrganisationType") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0108/3", "uidregLiquidationReason") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0108/3", "uidregSource") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0108/3", "uidReplacement") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0108/3", "uidHeadQuarter") => 6,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <UidregStatusEnterpriseDetail as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "uidregStatusEnterpriseDetail", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <UidregPublicStatus as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "uidregPublicStatus", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <UidregOrganisationType as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "uidregOrganisationType", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <UidregLiquidationReason as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "uidregLiquidationReason", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0097::v2::UidStructure as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4.push(v), None => ok = false } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0097::v2::UidStructure as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "uidReplacement", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0097::v2::UidStructure as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "uidHeadQuarter", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { uidreg_status_enterprise_detail: f0, uidreg_public_status: f1, uidreg_organisation_type: f2, uidreg_liquidation_reason: f3, uidreg_source: f4, uid_replacement: f5, uid_head_quarter: f6 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["uidregStatusEnterpriseDetail", "uidregPublicStatus", "uidregOrganisationType", "uidregLiquidationReason", "uidregSource", "uidReplacement", "uidHeadQuarter"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.uidreg_status_enterprise_detail { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0108/3", "uidregStatusEnterpriseDetail"); }
+        if let Some(v) = &self.uidreg_public_status { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0108/3", "uidregPublicStatus"); }
+        if let Some(v) = &self.uidreg_organisation_type { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0108/3", "uidregOrganisationType"); }
+        if let Some(v) = &self.uidreg_liquidation_reason { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0108/3", "uidregLiquidationReason"); }
+        for v in &self.uidreg_source { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0108/3", "uidregSource"); }
+        if let Some(v) = &self.uid_replacement { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0108/3", "uidReplacement"); }
+        if let Some(v) = &self.uid_head_quarter { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0108/3", "uidHeadQuarter"); }
+    }
+}
+impl crate::read::XmlValue for UidregInformation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for UidregInformation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl VatRegisterInformation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0108/3", "vatStatus") | ("http://www.ech.ch/xmlns/eCH-0108/3", "vatEntryStatus") | ("http://www.ech.ch/xmlns/eCH-0108/3", "vatEntryDate") | ("http://www.ech.ch/xmlns/eCH-0108/3", "vatLiquidationDate") | ("http://www.ech.ch/xmlns/eCH-0108/3", "uidVat"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0108/3", "vatStatus") | ("http://www.ech.ch/xmlns/eCH-0108/3", "vatEntryStatus") | ("http://www.ech.ch/xmlns/eCH-0108/3", "vatEntryDate") | ("http://www.ech.ch/xmlns/eCH-0108/3", "vatLiquidationDate") | ("http://www.ech.ch/xmlns/eCH-0108/3", "uidVat"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 5];
+        let mut f0: Option<VatStatus> = None;
+        let mut f1: Option<VatEntryStatus> = None;
+        let mut f2: Option<VatEntryDate> = None;
+        let mut f3: Option<VatLiquidationDate> = None;
+        let mut f4: Option<crate::ech0097::v2::UidStructure> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0108/3", "vatStatus") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0108/3", "vatEntryStatus") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0108/3", "vatEntryDate") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0108/3", "vatLiquidationDate") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0108/3", "uidVat") => 4,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <VatStatus as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "vatStatus", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <VatEntryStatus as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "vatEntryStatus", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <VatEntryDate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "vatEntryDate", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <VatLiquidationDate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "vatLiquidationDate", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0097::v2::UidStructure as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "uidVat", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "vatStatus" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { vat_status: f0, vat_entry_status: f1, vat_entry_date: f2, vat_liquidation_date: f3, uid_vat: f4 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["vatStatus", "vatEntryStatus", "vatEntryDate", "vatLiquidationDate", "uidVat"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.vat_status; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0108/3", "vatStatus"); }
+        if let Some(v) = &self.vat_entry_status { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0108/3", "vatEntryStatus"); }
+        if let Some(v) = &self.vat_entry_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0108/3", "vatEntryDate"); }
+        if let Some(v) = &self.vat_liquidation_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0108/3", "vatLiquidationDate"); }
+        if let Some(v) = &self.uid_vat { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0108/3", "uidVat"); }
+    }
+}
+impl crate::read::XmlValue for VatRegisterInformation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for VatRegisterInformation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl OrganisationRoot {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0108/3", "organisation"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0108/3", "organisation"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<Organisation> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0108/3", "organisation") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <Organisation as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "organisation", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "organisation" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { organisation: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["organisation"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.organisation; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0108/3", "organisation"); }
+    }
+}
+impl crate::read::XmlValue for OrganisationRoot {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for OrganisationRoot {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}

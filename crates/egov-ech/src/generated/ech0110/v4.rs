@@ -541,3 +541,2610 @@ pub struct Delivery {
     pub minor_version: Option<String>,
 }
 
+impl BallotResultChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "standardBallot") | ("http://www.ech.ch/xmlns/eCH-0110/4", "variantBallot"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0110/4", "standardBallot") => Ok({ let c = r.enter()?; <StandardBallotResult as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::StandardBallot)),
+            ("http://www.ech.ch/xmlns/eCH-0110/4", "variantBallot") => Ok({ let c = r.enter()?; <VariantBallotResult as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::VariantBallot)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::StandardBallot(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "standardBallot"),
+            Self::VariantBallot(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "variantBallot"),
+        }
+    }
+}
+impl BallotResult {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "ballotIdentification") | ("http://www.ech.ch/xmlns/eCH-0110/4", "ballotGroup") | ("http://www.ech.ch/xmlns/eCH-0110/4", "ballotPosition") | ("http://www.ech.ch/xmlns/eCH-0110/4", "ballotDescription") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfReceivedBallotsTotal") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfAccountedBallotsTotal") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfUnaccountedBallotsTotal") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfUnaccountedBlankBallots") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfUnaccountedInvalidBallots") | ("http://www.ech.ch/xmlns/eCH-0110/4", "extension")) || BallotResultChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "ballotIdentification") | ("http://www.ech.ch/xmlns/eCH-0110/4", "ballotGroup") | ("http://www.ech.ch/xmlns/eCH-0110/4", "ballotPosition") | ("http://www.ech.ch/xmlns/eCH-0110/4", "ballotDescription") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfReceivedBallotsTotal") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfAccountedBallotsTotal") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfUnaccountedBallotsTotal") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfUnaccountedBlankBallots") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfUnaccountedInvalidBallots") | ("http://www.ech.ch/xmlns/eCH-0110/4", "extension")) || BallotResultChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 11];
+        let mut f0: Option<crate::ech0155::v4::BallotIdentification> = None;
+        let mut f1: Option<BallotResultBallotGroup> = None;
+        let mut f2: Option<crate::ech0155::v4::BallotPosition> = None;
+        let mut f3: Option<crate::ech0155::v4::BallotDescriptionInformation> = None;
+        let mut f4: Option<ResultDetail> = None;
+        let mut f5: Option<ResultDetail> = None;
+        let mut f6: Option<ResultDetail> = None;
+        let mut f7: Option<ResultDetail> = None;
+        let mut f8: Option<ResultDetail> = None;
+        let mut f9: Option<BallotResultChoice> = None;
+        let mut f10: Option<crate::ech0155::v4::Extension> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "ballotIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "ballotGroup") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "ballotPosition") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "ballotDescription") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfReceivedBallotsTotal") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfAccountedBallotsTotal") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfUnaccountedBallotsTotal") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfUnaccountedBlankBallots") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfUnaccountedInvalidBallots") => 8,
+                (ns, local) if BallotResultChoice::accepts(ns, local) => 9,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "extension") => 10,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v4::BallotIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "ballotIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BallotResultBallotGroup as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "ballotGroup", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v4::BallotPosition as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "ballotPosition", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::BallotDescriptionInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "ballotDescription", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; <ResultDetail as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfReceivedBallotsTotal", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; <ResultDetail as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfAccountedBallotsTotal", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; <ResultDetail as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfUnaccountedBallotsTotal", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; <ResultDetail as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfUnaccountedBlankBallots", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; <ResultDetail as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfUnaccountedInvalidBallots", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let dup = f9.is_some(); let got = BallotResultChoice::read(r, start)?; match got { Some(v) => f9 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                10 => { seen[10] = true; let dup = f10.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::Extension as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f10 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "extension", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "ballotIdentification" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "ballotPosition" }); ok = false; }
+        if !seen[4] && f4.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfReceivedBallotsTotal" }); ok = false; }
+        if !seen[5] && f5.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfAccountedBallotsTotal" }); ok = false; }
+        if !seen[6] && f6.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfUnaccountedBallotsTotal" }); ok = false; }
+        if !seen[7] && f7.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfUnaccountedBlankBallots" }); ok = false; }
+        if !seen[8] && f8.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfUnaccountedInvalidBallots" }); ok = false; }
+        if !seen[9] && f9.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        let Some(f4) = f4 else { return Ok(None) };
+        let Some(f5) = f5 else { return Ok(None) };
+        let Some(f6) = f6 else { return Ok(None) };
+        let Some(f7) = f7 else { return Ok(None) };
+        let Some(f8) = f8 else { return Ok(None) };
+        let Some(f9) = f9 else { return Ok(None) };
+        Ok(Some(Self { ballot_identification: f0, ballot_group: f1, ballot_position: f2, ballot_description: f3, count_of_received_ballots_total: f4, count_of_accounted_ballots_total: f5, count_of_unaccounted_ballots_total: f6, count_of_unaccounted_blank_ballots: f7, count_of_unaccounted_invalid_ballots: f8, choice: f9, extension: f10 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["ballotIdentification", "ballotGroup", "ballotPosition", "ballotDescription", "countOfReceivedBallotsTotal", "countOfAccountedBallotsTotal", "countOfUnaccountedBallotsTotal", "countOfUnaccountedBlankBallots", "countOfUnaccountedInvalidBallots", "choice", "extension"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.ballot_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "ballotIdentification"); }
+        if let Some(v) = &self.ballot_group { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "ballotGroup"); }
+        { let v = &self.ballot_position; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "ballotPosition"); }
+        if let Some(v) = &self.ballot_description { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "ballotDescription"); }
+        { let v = &self.count_of_received_ballots_total; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countOfReceivedBallotsTotal"); }
+        { let v = &self.count_of_accounted_ballots_total; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countOfAccountedBallotsTotal"); }
+        { let v = &self.count_of_unaccounted_ballots_total; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countOfUnaccountedBallotsTotal"); }
+        { let v = &self.count_of_unaccounted_blank_ballots; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countOfUnaccountedBlankBallots"); }
+        { let v = &self.count_of_unaccounted_invalid_ballots; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countOfUnaccountedInvalidBallots"); }
+        { let v = &self.choice; v.write(w); }
+        if let Some(v) = &self.extension { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "extension"); }
+    }
+}
+impl crate::read::XmlValue for BallotResult {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for BallotResult {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl CandidateInformation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "candidateIdentification") | ("http://www.ech.ch/xmlns/eCH-0110/4", "candidateReference") | ("http://www.ech.ch/xmlns/eCH-0110/4", "familyName") | ("http://www.ech.ch/xmlns/eCH-0110/4", "firstName") | ("http://www.ech.ch/xmlns/eCH-0110/4", "callName") | ("http://www.ech.ch/xmlns/eCH-0110/4", "candidateText") | ("http://www.ech.ch/xmlns/eCH-0110/4", "officialCandidateYesNo"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "candidateIdentification") | ("http://www.ech.ch/xmlns/eCH-0110/4", "candidateReference") | ("http://www.ech.ch/xmlns/eCH-0110/4", "familyName") | ("http://www.ech.ch/xmlns/eCH-0110/4", "firstName") | ("http://www.ech.ch/xmlns/eCH-0110/4", "callName") | ("http://www.ech.ch/xmlns/eCH-0110/4", "candidateText") | ("http://www.ech.ch/xmlns/eCH-0110/4", "officialCandidateYesNo"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 7];
+        let mut f0: Option<crate::ech0155::v4::Identifier> = None;
+        let mut f1: Option<crate::ech0155::v4::CandidateReference> = None;
+        let mut f2: Option<crate::ech0044::v4::BaseName> = None;
+        let mut f3: Option<crate::ech0044::v4::BaseName> = None;
+        let mut f4: Option<crate::ech0044::v4::BaseName> = None;
+        let mut f5: Option<crate::ech0155::v4::CandidateTextInformation> = None;
+        let mut f6: Option<bool> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "candidateIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "candidateReference") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "familyName") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "firstName") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "callName") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "candidateText") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "officialCandidateYesNo") => 6,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v4::Identifier as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "candidateIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v4::CandidateReference as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "candidateReference", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <crate::ech0044::v4::BaseName as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "familyName", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044::v4::BaseName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "firstName", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; <crate::ech0044::v4::BaseName as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "callName", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::CandidateTextInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "candidateText", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; <bool as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "officialCandidateYesNo", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "candidateIdentification" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "candidateReference" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "familyName" }); ok = false; }
+        if !seen[4] && f4.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "callName" }); ok = false; }
+        if !seen[6] && f6.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "officialCandidateYesNo" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        let Some(f4) = f4 else { return Ok(None) };
+        let Some(f6) = f6 else { return Ok(None) };
+        Ok(Some(Self { candidate_identification: f0, candidate_reference: f1, family_name: f2, first_name: f3, call_name: f4, candidate_text: f5, official_candidate_yes_no: f6 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["candidateIdentification", "candidateReference", "familyName", "firstName", "callName", "candidateText", "officialCandidateYesNo"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.candidate_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "candidateIdentification"); }
+        { let v = &self.candidate_reference; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "candidateReference"); }
+        { let v = &self.family_name; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "familyName"); }
+        if let Some(v) = &self.first_name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "firstName"); }
+        { let v = &self.call_name; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "callName"); }
+        if let Some(v) = &self.candidate_text { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "candidateText"); }
+        { let v = &self.official_candidate_yes_no; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "officialCandidateYesNo"); }
+    }
+}
+impl crate::read::XmlValue for CandidateInformation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for CandidateInformation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl CandidateListResult {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "listIdentification") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfvotesFromUnchangedBallots") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfvotesFromChangedBallots"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "listIdentification") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfvotesFromUnchangedBallots") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfvotesFromChangedBallots"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<crate::ech0155::v4::ListIdentification> = None;
+        let mut f1: Option<ResultDetail> = None;
+        let mut f2: Option<ResultDetail> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "listIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfvotesFromUnchangedBallots") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfvotesFromChangedBallots") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v4::ListIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "listIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <ResultDetail as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfvotesFromUnchangedBallots", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <ResultDetail as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfvotesFromChangedBallots", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "listIdentification" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfvotesFromUnchangedBallots" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfvotesFromChangedBallots" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { list_identification: f0, count_ofvotes_from_unchanged_ballots: f1, count_ofvotes_from_changed_ballots: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["listIdentification", "countOfvotesFromUnchangedBallots", "countOfvotesFromChangedBallots"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.list_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "listIdentification"); }
+        { let v = &self.count_ofvotes_from_unchanged_ballots; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countOfvotesFromUnchangedBallots"); }
+        { let v = &self.count_ofvotes_from_changed_ballots; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countOfvotesFromChangedBallots"); }
+    }
+}
+impl crate::read::XmlValue for CandidateListResult {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for CandidateListResult {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl CandidateResultChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "candidateInformation") | ("http://www.ech.ch/xmlns/eCH-0110/4", "writeIn"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0110/4", "candidateInformation") => Ok({ let c = r.enter()?; <CandidateInformation as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::CandidateInformation)),
+            ("http://www.ech.ch/xmlns/eCH-0110/4", "writeIn") => Ok({ let c = r.enter()?; <crate::ech0155::v4::WriteIn as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::WriteIn)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::CandidateInformation(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "candidateInformation"),
+            Self::WriteIn(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "writeIn"),
+        }
+    }
+}
+impl CandidateResult {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "listResults") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfVotesTotal")) || CandidateResultChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "listResults") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfVotesTotal")) || CandidateResultChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<CandidateResultChoice> = None;
+        let mut f1: Vec<CandidateListResult> = Vec::new();
+        let mut f2: Option<CountOf> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if CandidateResultChoice::accepts(ns, local) => 0,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "listResults") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfVotesTotal") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = CandidateResultChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CandidateListResult as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfVotesTotal", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfVotesTotal" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { choice: f0, list_results: f1, count_of_votes_total: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice", "listResults", "countOfVotesTotal"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice; v.write(w); }
+        for v in &self.list_results { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "listResults"); }
+        { let v = &self.count_of_votes_total; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countOfVotesTotal"); }
+    }
+}
+impl crate::read::XmlValue for CandidateResult {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for CandidateResult {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl CountOfVotersInformationSubtotalInfo {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfVoters") | ("http://www.ech.ch/xmlns/eCH-0110/4", "voterType") | ("http://www.ech.ch/xmlns/eCH-0110/4", "sex") | ("http://www.ech.ch/xmlns/eCH-0110/4", "allowsEvoting"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfVoters") | ("http://www.ech.ch/xmlns/eCH-0110/4", "voterType") | ("http://www.ech.ch/xmlns/eCH-0110/4", "sex") | ("http://www.ech.ch/xmlns/eCH-0110/4", "allowsEvoting"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<CountOf> = None;
+        let mut f1: Option<crate::ech0155::v4::VoterType> = None;
+        let mut f2: Option<crate::ech0044::v4::Sex> = None;
+        let mut f3: Option<bool> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfVoters") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "voterType") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "sex") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "allowsEvoting") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfVoters", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::VoterType as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "voterType", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044::v4::Sex as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "sex", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <bool as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "allowsEvoting", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfVoters" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { count_of_voters: f0, voter_type: f1, sex: f2, allows_evoting: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["countOfVoters", "voterType", "sex", "allowsEvoting"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.count_of_voters; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countOfVoters"); }
+        if let Some(v) = &self.voter_type { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "voterType"); }
+        if let Some(v) = &self.sex { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "sex"); }
+        if let Some(v) = &self.allows_evoting { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "allowsEvoting"); }
+    }
+}
+impl crate::read::XmlValue for CountOfVotersInformationSubtotalInfo {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for CountOfVotersInformationSubtotalInfo {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl CountOfVotersInformation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfVotersTotal") | ("http://www.ech.ch/xmlns/eCH-0110/4", "subtotalInfo"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfVotersTotal") | ("http://www.ech.ch/xmlns/eCH-0110/4", "subtotalInfo"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<CountOf> = None;
+        let mut f1: Vec<CountOfVotersInformationSubtotalInfo> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfVotersTotal") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "subtotalInfo") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfVotersTotal", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CountOfVotersInformationSubtotalInfo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfVotersTotal" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { count_of_voters_total: f0, subtotal_info: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["countOfVotersTotal", "subtotalInfo"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.count_of_voters_total; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countOfVotersTotal"); }
+        for v in &self.subtotal_info { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "subtotalInfo"); }
+    }
+}
+impl crate::read::XmlValue for CountOfVotersInformation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for CountOfVotersInformation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl CountingCircleResults {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "countingCircle") | ("http://www.ech.ch/xmlns/eCH-0110/4", "votingCardsInformation") | ("http://www.ech.ch/xmlns/eCH-0110/4", "voteResults") | ("http://www.ech.ch/xmlns/eCH-0110/4", "electionGroupResults") | ("http://www.ech.ch/xmlns/eCH-0110/4", "extension"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "countingCircle") | ("http://www.ech.ch/xmlns/eCH-0110/4", "votingCardsInformation") | ("http://www.ech.ch/xmlns/eCH-0110/4", "voteResults") | ("http://www.ech.ch/xmlns/eCH-0110/4", "electionGroupResults") | ("http://www.ech.ch/xmlns/eCH-0110/4", "extension"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 5];
+        let mut f0: Option<crate::ech0155::v4::CountingCircle> = None;
+        let mut f1: Option<VotingCardsInformation> = None;
+        let mut f2: Vec<VoteResult> = Vec::new();
+        let mut f3: Vec<ElectionGroupResults> = Vec::new();
+        let mut f4: Option<crate::ech0155::v4::Extension> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countingCircle") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "votingCardsInformation") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "voteResults") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "electionGroupResults") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "extension") => 4,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v4::CountingCircle as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countingCircle", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <VotingCardsInformation as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "votingCardsInformation", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <VoteResult as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                3 => { seen[3] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ElectionGroupResults as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3.push(v), None => ok = false } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::Extension as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "extension", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countingCircle" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "votingCardsInformation" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { counting_circle: f0, voting_cards_information: f1, vote_results: f2, election_group_results: f3, extension: f4 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["countingCircle", "votingCardsInformation", "voteResults", "electionGroupResults", "extension"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.counting_circle; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countingCircle"); }
+        { let v = &self.voting_cards_information; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "votingCardsInformation"); }
+        for v in &self.vote_results { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "voteResults"); }
+        for v in &self.election_group_results { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "electionGroupResults"); }
+        if let Some(v) = &self.extension { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "extension"); }
+    }
+}
+impl crate::read::XmlValue for CountingCircleResults {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for CountingCircleResults {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ElectionGroupResults {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "electionGroupIdentification") | ("http://www.ech.ch/xmlns/eCH-0110/4", "domainOfInfluenceIdentification") | ("http://www.ech.ch/xmlns/eCH-0110/4", "electionGroupDescription") | ("http://www.ech.ch/xmlns/eCH-0110/4", "electionGroupPosition") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfVotersInformation") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfReceivedBallotsTotal") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfAccountedBallots") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfUnaccountedBallots") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfUnaccountedBlankBallots") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfUnaccountedInvalidBallots") | ("http://www.ech.ch/xmlns/eCH-0110/4", "electionResults"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "electionGroupIdentification") | ("http://www.ech.ch/xmlns/eCH-0110/4", "domainOfInfluenceIdentification") | ("http://www.ech.ch/xmlns/eCH-0110/4", "electionGroupDescription") | ("http://www.ech.ch/xmlns/eCH-0110/4", "electionGroupPosition") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfVotersInformation") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfReceivedBallotsTotal") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfAccountedBallots") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfUnaccountedBallots") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfUnaccountedBlankBallots") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfUnaccountedInvalidBallots") | ("http://www.ech.ch/xmlns/eCH-0110/4", "electionResults"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 11];
+        let mut f0: Option<crate::ech0155::v4::ElectionIdentification> = None;
+        let mut f1: Option<crate::ech0155::v4::DomainOfInfluenceIdentification> = None;
+        let mut f2: Option<crate::ech0155::v4::ElectionGroupDescription> = None;
+        let mut f3: Option<crate::ech0155::v4::ElectionGroupPosition> = None;
+        let mut f4: Option<CountOfVotersInformation> = None;
+        let mut f5: Option<ResultDetail> = None;
+        let mut f6: Option<ResultDetail> = None;
+        let mut f7: Option<ResultDetail> = None;
+        let mut f8: Option<ResultDetail> = None;
+        let mut f9: Option<ResultDetail> = None;
+        let mut f10: Vec<ElectionResult> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "electionGroupIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "domainOfInfluenceIdentification") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "electionGroupDescription") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "electionGroupPosition") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfVotersInformation") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfReceivedBallotsTotal") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfAccountedBallots") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfUnaccountedBallots") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfUnaccountedBlankBallots") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfUnaccountedInvalidBallots") => 9,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "electionResults") => 10,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::ElectionIdentification as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "electionGroupIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v4::DomainOfInfluenceIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "domainOfInfluenceIdentification", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::ElectionGroupDescription as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "electionGroupDescription", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::ElectionGroupPosition as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "electionGroupPosition", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; <CountOfVotersInformation as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfVotersInformation", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; <ResultDetail as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfReceivedBallotsTotal", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; <ResultDetail as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfAccountedBallots", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; <ResultDetail as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfUnaccountedBallots", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; <ResultDetail as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfUnaccountedBlankBallots", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let dup = f9.is_some(); let got = { let c = r.enter()?; <ResultDetail as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f9 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfUnaccountedInvalidBallots", found: 2, max: 1 }); } }
+                10 => { seen[10] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ElectionResult as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f10.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "domainOfInfluenceIdentification" }); ok = false; }
+        if !seen[4] && f4.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfVotersInformation" }); ok = false; }
+        if !seen[5] && f5.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfReceivedBallotsTotal" }); ok = false; }
+        if !seen[6] && f6.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfAccountedBallots" }); ok = false; }
+        if !seen[7] && f7.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfUnaccountedBallots" }); ok = false; }
+        if !seen[8] && f8.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfUnaccountedBlankBallots" }); ok = false; }
+        if !seen[9] && f9.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfUnaccountedInvalidBallots" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f4) = f4 else { return Ok(None) };
+        let Some(f5) = f5 else { return Ok(None) };
+        let Some(f6) = f6 else { return Ok(None) };
+        let Some(f7) = f7 else { return Ok(None) };
+        let Some(f8) = f8 else { return Ok(None) };
+        let Some(f9) = f9 else { return Ok(None) };
+        Ok(Some(Self { election_group_identification: f0, domain_of_influence_identification: f1, election_group_description: f2, election_group_position: f3, count_of_voters_information: f4, count_of_received_ballots_total: f5, count_of_accounted_ballots: f6, count_of_unaccounted_ballots: f7, count_of_unaccounted_blank_ballots: f8, count_of_unaccounted_invalid_ballots: f9, election_results: f10 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["electionGroupIdentification", "domainOfInfluenceIdentification", "electionGroupDescription", "electionGroupPosition", "countOfVotersInformation", "countOfReceivedBallotsTotal", "countOfAccountedBallots", "countOfUnaccountedBallots", "countOfUnaccountedBlankBallots", "countOfUnaccountedInvalidBallots", "electionResults"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.election_group_identification { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "electionGroupIdentification"); }
+        { let v = &self.domain_of_influence_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "domainOfInfluenceIdentification"); }
+        if let Some(v) = &self.election_group_description { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "electionGroupDescription"); }
+        if let Some(v) = &self.election_group_position { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "electionGroupPosition"); }
+        { let v = &self.count_of_voters_information; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countOfVotersInformation"); }
+        { let v = &self.count_of_received_ballots_total; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countOfReceivedBallotsTotal"); }
+        { let v = &self.count_of_accounted_ballots; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countOfAccountedBallots"); }
+        { let v = &self.count_of_unaccounted_ballots; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countOfUnaccountedBallots"); }
+        { let v = &self.count_of_unaccounted_blank_ballots; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countOfUnaccountedBlankBallots"); }
+        { let v = &self.count_of_unaccounted_invalid_ballots; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countOfUnaccountedInvalidBallots"); }
+        for v in &self.election_results { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "electionResults"); }
+    }
+}
+impl crate::read::XmlValue for ElectionGroupResults {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ElectionGroupResults {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ElectionResultChoiceMajoralElection {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "candidate") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfInvalidVotesTotal") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfBlankVotesTotal") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfIndividualVotesTotal"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "candidate") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfInvalidVotesTotal") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfBlankVotesTotal") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfIndividualVotesTotal"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Vec<CandidateResult> = Vec::new();
+        let mut f1: Option<ResultDetail> = None;
+        let mut f2: Option<ResultDetail> = None;
+        let mut f3: Option<ResultDetail> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "candidate") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfInvalidVotesTotal") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfBlankVotesTotal") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfIndividualVotesTotal") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CandidateResult as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ResultDetail as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfInvalidVotesTotal", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ResultDetail as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfBlankVotesTotal", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ResultDetail as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfIndividualVotesTotal", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if f0.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "candidate", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { candidate: f0, count_of_invalid_votes_total: f1, count_of_blank_votes_total: f2, count_of_individual_votes_total: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["candidate", "countOfInvalidVotesTotal", "countOfBlankVotesTotal", "countOfIndividualVotesTotal"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.candidate { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "candidate"); }
+        if let Some(v) = &self.count_of_invalid_votes_total { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countOfInvalidVotesTotal"); }
+        if let Some(v) = &self.count_of_blank_votes_total { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countOfBlankVotesTotal"); }
+        if let Some(v) = &self.count_of_individual_votes_total { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countOfIndividualVotesTotal"); }
+    }
+}
+impl crate::read::XmlValue for ElectionResultChoiceMajoralElection {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ElectionResultChoiceMajoralElection {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ElectionResultChoiceProportionalElection {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfChangedBallotsWithPartyAffiliation") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfChangedBallotsWithoutPartyAffiliation") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfEmptyVotesOfChangedBallotsWithoutPartyAffiliation") | ("http://www.ech.ch/xmlns/eCH-0110/4", "list") | ("http://www.ech.ch/xmlns/eCH-0110/4", "candidate"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfChangedBallotsWithPartyAffiliation") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfChangedBallotsWithoutPartyAffiliation") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfEmptyVotesOfChangedBallotsWithoutPartyAffiliation") | ("http://www.ech.ch/xmlns/eCH-0110/4", "list") | ("http://www.ech.ch/xmlns/eCH-0110/4", "candidate"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 5];
+        let mut f0: Option<ResultDetail> = None;
+        let mut f1: Option<ResultDetail> = None;
+        let mut f2: Option<ResultDetail> = None;
+        let mut f3: Vec<ListResults> = Vec::new();
+        let mut f4: Vec<CandidateResult> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfChangedBallotsWithPartyAffiliation") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfChangedBallotsWithoutPartyAffiliation") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfEmptyVotesOfChangedBallotsWithoutPartyAffiliation") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "list") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "candidate") => 4,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <ResultDetail as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfChangedBallotsWithPartyAffiliation", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <ResultDetail as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfChangedBallotsWithoutPartyAffiliation", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <ResultDetail as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfEmptyVotesOfChangedBallotsWithoutPartyAffiliation", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ListResults as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3.push(v), None => ok = false } }
+                4 => { seen[4] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CandidateResult as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfChangedBallotsWithPartyAffiliation" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfChangedBallotsWithoutPartyAffiliation" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfEmptyVotesOfChangedBallotsWithoutPartyAffiliation" }); ok = false; }
+        if f3.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "list", found: 0, min: 1 }); }
+        if f4.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "candidate", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { count_of_changed_ballots_with_party_affiliation: f0, count_of_changed_ballots_without_party_affiliation: f1, count_of_empty_votes_of_changed_ballots_without_party_affiliation: f2, list: f3, candidate: f4 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["countOfChangedBallotsWithPartyAffiliation", "countOfChangedBallotsWithoutPartyAffiliation", "countOfEmptyVotesOfChangedBallotsWithoutPartyAffiliation", "list", "candidate"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.count_of_changed_ballots_with_party_affiliation; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countOfChangedBallotsWithPartyAffiliation"); }
+        { let v = &self.count_of_changed_ballots_without_party_affiliation; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countOfChangedBallotsWithoutPartyAffiliation"); }
+        { let v = &self.count_of_empty_votes_of_changed_ballots_without_party_affiliation; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countOfEmptyVotesOfChangedBallotsWithoutPartyAffiliation"); }
+        for v in &self.list { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "list"); }
+        for v in &self.candidate { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "candidate"); }
+    }
+}
+impl crate::read::XmlValue for ElectionResultChoiceProportionalElection {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ElectionResultChoiceProportionalElection {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ElectionResultChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "majoralElection") | ("http://www.ech.ch/xmlns/eCH-0110/4", "proportionalElection"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0110/4", "majoralElection") => Ok({ let c = r.enter()?; <ElectionResultChoiceMajoralElection as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::MajoralElection)),
+            ("http://www.ech.ch/xmlns/eCH-0110/4", "proportionalElection") => Ok({ let c = r.enter()?; <ElectionResultChoiceProportionalElection as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::ProportionalElection)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::MajoralElection(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "majoralElection"),
+            Self::ProportionalElection(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "proportionalElection"),
+        }
+    }
+}
+impl ElectionResultElectedCandidateChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "candidate") | ("http://www.ech.ch/xmlns/eCH-0110/4", "writeIn"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0110/4", "candidate") => Ok({ let c = r.enter()?; <crate::ech0155::v4::Candidate as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Candidate)),
+            ("http://www.ech.ch/xmlns/eCH-0110/4", "writeIn") => Ok({ let c = r.enter()?; <crate::ech0155::v4::WriteIn as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::WriteIn)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::Candidate(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "candidate"),
+            Self::WriteIn(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "writeIn"),
+        }
+    }
+}
+impl ElectionResultElectedCandidate {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        ElectionResultElectedCandidateChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        ElectionResultElectedCandidateChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<ElectionResultElectedCandidateChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if ElectionResultElectedCandidateChoice::accepts(ns, local) => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = ElectionResultElectedCandidateChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { choice: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for ElectionResultElectedCandidate {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ElectionResultElectedCandidate {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ElectionResult {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "election") | ("http://www.ech.ch/xmlns/eCH-0110/4", "electedCandidate") | ("http://www.ech.ch/xmlns/eCH-0110/4", "extension")) || ElectionResultChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "election") | ("http://www.ech.ch/xmlns/eCH-0110/4", "electedCandidate") | ("http://www.ech.ch/xmlns/eCH-0110/4", "extension")) || ElectionResultChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<crate::ech0155::v4::Election> = None;
+        let mut f1: Option<ElectionResultChoice> = None;
+        let mut f2: Vec<ElectionResultElectedCandidate> = Vec::new();
+        let mut f3: Option<crate::ech0155::v4::Extension> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "election") => 0,
+                (ns, local) if ElectionResultChoice::accepts(ns, local) => 1,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "electedCandidate") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "extension") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v4::Election as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "election", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = ElectionResultChoice::read(r, start)?; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ElectionResultElectedCandidate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::Extension as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "extension", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "election" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { election: f0, choice: f1, elected_candidate: f2, extension: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["election", "choice", "electedCandidate", "extension"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.election; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "election"); }
+        { let v = &self.choice; v.write(w); }
+        for v in &self.elected_candidate { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "electedCandidate"); }
+        if let Some(v) = &self.extension { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "extension"); }
+    }
+}
+impl crate::read::XmlValue for ElectionResult {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ElectionResult {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventResultDelivery {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "reportingBody") | ("http://www.ech.ch/xmlns/eCH-0110/4", "contestInformation") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countingCircleResults") | ("http://www.ech.ch/xmlns/eCH-0110/4", "rawData") | ("http://www.ech.ch/xmlns/eCH-0110/4", "extension"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "reportingBody") | ("http://www.ech.ch/xmlns/eCH-0110/4", "contestInformation") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countingCircleResults") | ("http://www.ech.ch/xmlns/eCH-0110/4", "rawData") | ("http://www.ech.ch/xmlns/eCH-0110/4", "extension"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 5];
+        let mut f0: Option<ReportingBody> = None;
+        let mut f1: Option<crate::ech0155::v4::Contest> = None;
+        let mut f2: Vec<CountingCircleResults> = Vec::new();
+        let mut f3: Option<crate::ech0222::v1::RawData> = None;
+        let mut f4: Option<crate::ech0155::v4::Extension> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "reportingBody") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "contestInformation") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countingCircleResults") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "rawData") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "extension") => 4,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <ReportingBody as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "reportingBody", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v4::Contest as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "contestInformation", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CountingCircleResults as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0222::v1::RawData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "rawData", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::Extension as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "extension", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "reportingBody" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "contestInformation" }); ok = false; }
+        if f2.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "countingCircleResults", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { reporting_body: f0, contest_information: f1, counting_circle_results: f2, raw_data: f3, extension: f4 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["reportingBody", "contestInformation", "countingCircleResults", "rawData", "extension"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.reporting_body; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "reportingBody"); }
+        { let v = &self.contest_information; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "contestInformation"); }
+        for v in &self.counting_circle_results { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countingCircleResults"); }
+        if let Some(v) = &self.raw_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "rawData"); }
+        if let Some(v) = &self.extension { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "extension"); }
+    }
+}
+impl crate::read::XmlValue for EventResultDelivery {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventResultDelivery {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ListInformation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "listIdentification") | ("http://www.ech.ch/xmlns/eCH-0110/4", "listIndentureNumber") | ("http://www.ech.ch/xmlns/eCH-0110/4", "listDescription"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "listIdentification") | ("http://www.ech.ch/xmlns/eCH-0110/4", "listIndentureNumber") | ("http://www.ech.ch/xmlns/eCH-0110/4", "listDescription"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<crate::ech0155::v4::ListIdentification> = None;
+        let mut f1: Option<crate::ech0155::v4::ListIndentureNumber> = None;
+        let mut f2: Option<crate::ech0155::v4::ListDescriptionInformation> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "listIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "listIndentureNumber") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "listDescription") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v4::ListIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "listIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v4::ListIndentureNumber as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "listIndentureNumber", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v4::ListDescriptionInformation as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "listDescription", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "listIdentification" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "listIndentureNumber" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "listDescription" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { list_identification: f0, list_indenture_number: f1, list_description: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["listIdentification", "listIndentureNumber", "listDescription"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.list_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "listIdentification"); }
+        { let v = &self.list_indenture_number; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "listIndentureNumber"); }
+        { let v = &self.list_description; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "listDescription"); }
+    }
+}
+impl crate::read::XmlValue for ListInformation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ListInformation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ListResults {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "listInformation") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfChangedBallots") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfUnchangedBallots") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfCandidateVotes") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfAdditionalVotes") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfPartyVotes"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "listInformation") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfChangedBallots") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfUnchangedBallots") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfCandidateVotes") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfAdditionalVotes") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfPartyVotes"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 6];
+        let mut f0: Option<ListInformation> = None;
+        let mut f1: Option<ResultDetail> = None;
+        let mut f2: Option<ResultDetail> = None;
+        let mut f3: Option<ResultDetail> = None;
+        let mut f4: Option<ResultDetail> = None;
+        let mut f5: Option<ResultDetail> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "listInformation") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfChangedBallots") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfUnchangedBallots") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfCandidateVotes") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfAdditionalVotes") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfPartyVotes") => 5,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <ListInformation as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "listInformation", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <ResultDetail as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfChangedBallots", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <ResultDetail as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfUnchangedBallots", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <ResultDetail as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfCandidateVotes", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; <ResultDetail as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfAdditionalVotes", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; <ResultDetail as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfPartyVotes", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "listInformation" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfChangedBallots" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfUnchangedBallots" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfCandidateVotes" }); ok = false; }
+        if !seen[4] && f4.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfAdditionalVotes" }); ok = false; }
+        if !seen[5] && f5.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfPartyVotes" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        let Some(f4) = f4 else { return Ok(None) };
+        let Some(f5) = f5 else { return Ok(None) };
+        Ok(Some(Self { list_information: f0, count_of_changed_ballots: f1, count_of_unchanged_ballots: f2, count_of_candidate_votes: f3, count_of_additional_votes: f4, count_of_party_votes: f5 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["listInformation", "countOfChangedBallots", "countOfUnchangedBallots", "countOfCandidateVotes", "countOfAdditionalVotes", "countOfPartyVotes"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.list_information; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "listInformation"); }
+        { let v = &self.count_of_changed_ballots; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countOfChangedBallots"); }
+        { let v = &self.count_of_unchanged_ballots; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countOfUnchangedBallots"); }
+        { let v = &self.count_of_candidate_votes; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countOfCandidateVotes"); }
+        { let v = &self.count_of_additional_votes; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countOfAdditionalVotes"); }
+        { let v = &self.count_of_party_votes; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countOfPartyVotes"); }
+    }
+}
+impl crate::read::XmlValue for ListResults {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ListResults {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ReportingBody {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "reportingBodyIdentification") | ("http://www.ech.ch/xmlns/eCH-0110/4", "domainOfInfluence") | ("http://www.ech.ch/xmlns/eCH-0110/4", "creationDateTime"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "reportingBodyIdentification") | ("http://www.ech.ch/xmlns/eCH-0110/4", "domainOfInfluence") | ("http://www.ech.ch/xmlns/eCH-0110/4", "creationDateTime"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<crate::ech0155::v4::Identifier> = None;
+        let mut f1: Option<crate::ech0155::v4::DomainOfInfluence> = None;
+        let mut f2: Option<xs::DateTime> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "reportingBodyIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "domainOfInfluence") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "creationDateTime") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v4::Identifier as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "reportingBodyIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::DomainOfInfluence as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "domainOfInfluence", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <xs::DateTime as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "creationDateTime", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "reportingBodyIdentification" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "creationDateTime" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { reporting_body_identification: f0, domain_of_influence: f1, creation_date_time: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["reportingBodyIdentification", "domainOfInfluence", "creationDateTime"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.reporting_body_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "reportingBodyIdentification"); }
+        if let Some(v) = &self.domain_of_influence { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "domainOfInfluence"); }
+        { let v = &self.creation_date_time; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "creationDateTime"); }
+    }
+}
+impl crate::read::XmlValue for ReportingBody {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ReportingBody {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ResultDetailSubTotalInfo {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "subTotal") | ("http://www.ech.ch/xmlns/eCH-0110/4", "channel"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "subTotal") | ("http://www.ech.ch/xmlns/eCH-0110/4", "channel"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<CountOf> = None;
+        let mut f1: Option<crate::ech0155::v4::VotingChannel> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "subTotal") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "channel") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "subTotal", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v4::VotingChannel as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "channel", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "subTotal" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "channel" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { sub_total: f0, channel: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["subTotal", "channel"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.sub_total; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "subTotal"); }
+        { let v = &self.channel; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "channel"); }
+    }
+}
+impl crate::read::XmlValue for ResultDetailSubTotalInfo {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ResultDetailSubTotalInfo {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ResultDetail {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "total") | ("http://www.ech.ch/xmlns/eCH-0110/4", "subTotalInfo"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "total") | ("http://www.ech.ch/xmlns/eCH-0110/4", "subTotalInfo"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<CountOf> = None;
+        let mut f1: Vec<ResultDetailSubTotalInfo> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "total") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "subTotalInfo") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "total", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ResultDetailSubTotalInfo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "total" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { total: f0, sub_total_info: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["total", "subTotalInfo"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.total; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "total"); }
+        for v in &self.sub_total_info { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "subTotalInfo"); }
+    }
+}
+impl crate::read::XmlValue for ResultDetail {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ResultDetail {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl StandardBallotResult {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "questionIdentification") | ("http://www.ech.ch/xmlns/eCH-0110/4", "answerType") | ("http://www.ech.ch/xmlns/eCH-0110/4", "question") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfAnswerYes") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfAnswerNo") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfAnswerInvalid") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfAnswerEmpty"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "questionIdentification") | ("http://www.ech.ch/xmlns/eCH-0110/4", "answerType") | ("http://www.ech.ch/xmlns/eCH-0110/4", "question") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfAnswerYes") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfAnswerNo") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfAnswerInvalid") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfAnswerEmpty"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 7];
+        let mut f0: Option<crate::ech0155::v4::QuestionId> = None;
+        let mut f1: Option<crate::ech0155::v4::AnswerInformation> = None;
+        let mut f2: Option<crate::ech0155::v4::BallotQuestion> = None;
+        let mut f3: Option<ResultDetail> = None;
+        let mut f4: Option<ResultDetail> = None;
+        let mut f5: Option<ResultDetail> = None;
+        let mut f6: Option<ResultDetail> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "questionIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "answerType") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "question") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfAnswerYes") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfAnswerNo") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfAnswerInvalid") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfAnswerEmpty") => 6,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v4::QuestionId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "questionIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::AnswerInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "answerType", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::BallotQuestion as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "question", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <ResultDetail as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfAnswerYes", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; <ResultDetail as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfAnswerNo", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; <ResultDetail as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfAnswerInvalid", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; <ResultDetail as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfAnswerEmpty", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "questionIdentification" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfAnswerYes" }); ok = false; }
+        if !seen[4] && f4.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfAnswerNo" }); ok = false; }
+        if !seen[5] && f5.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfAnswerInvalid" }); ok = false; }
+        if !seen[6] && f6.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfAnswerEmpty" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        let Some(f4) = f4 else { return Ok(None) };
+        let Some(f5) = f5 else { return Ok(None) };
+        let Some(f6) = f6 else { return Ok(None) };
+        Ok(Some(Self { question_identification: f0, answer_type: f1, question: f2, count_of_answer_yes: f3, count_of_answer_no: f4, count_of_answer_invalid: f5, count_of_answer_empty: f6 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["questionIdentification", "answerType", "question", "countOfAnswerYes", "countOfAnswerNo", "countOfAnswerInvalid", "countOfAnswerEmpty"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.question_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "questionIdentification"); }
+        if let Some(v) = &self.answer_type { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "answerType"); }
+        if let Some(v) = &self.question { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "question"); }
+        { let v = &self.count_of_answer_yes; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countOfAnswerYes"); }
+        { let v = &self.count_of_answer_no; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countOfAnswerNo"); }
+        { let v = &self.count_of_answer_invalid; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countOfAnswerInvalid"); }
+        { let v = &self.count_of_answer_empty; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countOfAnswerEmpty"); }
+    }
+}
+impl crate::read::XmlValue for StandardBallotResult {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for StandardBallotResult {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl VariantBallotResultTieBreakCountInFavourOf {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "questionIdentification") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfValidAnswers"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "questionIdentification") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfValidAnswers"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<crate::ech0155::v4::QuestionId> = None;
+        let mut f1: Option<ResultDetail> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "questionIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfValidAnswers") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v4::QuestionId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "questionIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <ResultDetail as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfValidAnswers", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "questionIdentification" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfValidAnswers" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { question_identification: f0, count_of_valid_answers: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["questionIdentification", "countOfValidAnswers"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.question_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "questionIdentification"); }
+        { let v = &self.count_of_valid_answers; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countOfValidAnswers"); }
+    }
+}
+impl crate::read::XmlValue for VariantBallotResultTieBreakCountInFavourOf {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for VariantBallotResultTieBreakCountInFavourOf {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl VariantBallotResultTieBreak {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "questionIdentification") | ("http://www.ech.ch/xmlns/eCH-0110/4", "answerType") | ("http://www.ech.ch/xmlns/eCH-0110/4", "tieBreakQuestion") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfAnswerInvalid") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfAnswerEmpty") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countInFavourOf"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "questionIdentification") | ("http://www.ech.ch/xmlns/eCH-0110/4", "answerType") | ("http://www.ech.ch/xmlns/eCH-0110/4", "tieBreakQuestion") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfAnswerInvalid") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfAnswerEmpty") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countInFavourOf"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 6];
+        let mut f0: Option<crate::ech0155::v4::QuestionId> = None;
+        let mut f1: Option<crate::ech0155::v4::AnswerInformation> = None;
+        let mut f2: Option<crate::ech0155::v4::TieBreakQuestion> = None;
+        let mut f3: Option<ResultDetail> = None;
+        let mut f4: Option<ResultDetail> = None;
+        let mut f5: Vec<VariantBallotResultTieBreakCountInFavourOf> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "questionIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "answerType") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "tieBreakQuestion") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfAnswerInvalid") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfAnswerEmpty") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countInFavourOf") => 5,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v4::QuestionId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "questionIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::AnswerInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "answerType", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::TieBreakQuestion as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "tieBreakQuestion", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <ResultDetail as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfAnswerInvalid", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; <ResultDetail as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfAnswerEmpty", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <VariantBallotResultTieBreakCountInFavourOf as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "questionIdentification" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfAnswerInvalid" }); ok = false; }
+        if !seen[4] && f4.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfAnswerEmpty" }); ok = false; }
+        if f5.len() < 2 { r.error(None, crate::read::ContentError::TooFew { name: "countInFavourOf", found: f5.len(), min: 2 }); }
+        if f5.len() > 2 { r.error(None, crate::read::ContentError::TooMany { name: "countInFavourOf", found: f5.len(), max: 2 }); }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        let Some(f4) = f4 else { return Ok(None) };
+        Ok(Some(Self { question_identification: f0, answer_type: f1, tie_break_question: f2, count_of_answer_invalid: f3, count_of_answer_empty: f4, count_in_favour_of: f5 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["questionIdentification", "answerType", "tieBreakQuestion", "countOfAnswerInvalid", "countOfAnswerEmpty", "countInFavourOf"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.question_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "questionIdentification"); }
+        if let Some(v) = &self.answer_type { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "answerType"); }
+        if let Some(v) = &self.tie_break_question { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "tieBreakQuestion"); }
+        { let v = &self.count_of_answer_invalid; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countOfAnswerInvalid"); }
+        { let v = &self.count_of_answer_empty; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countOfAnswerEmpty"); }
+        for v in &self.count_in_favour_of { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countInFavourOf"); }
+    }
+}
+impl crate::read::XmlValue for VariantBallotResultTieBreak {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for VariantBallotResultTieBreak {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl VariantBallotResult {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "questionInformation") | ("http://www.ech.ch/xmlns/eCH-0110/4", "tieBreak"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "questionInformation") | ("http://www.ech.ch/xmlns/eCH-0110/4", "tieBreak"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Vec<StandardBallotResult> = Vec::new();
+        let mut f1: Vec<VariantBallotResultTieBreak> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "questionInformation") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "tieBreak") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <StandardBallotResult as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <VariantBallotResultTieBreak as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if f0.len() < 2 { r.error(None, crate::read::ContentError::TooFew { name: "questionInformation", found: f0.len(), min: 2 }); }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { question_information: f0, tie_break: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["questionInformation", "tieBreak"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.question_information { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "questionInformation"); }
+        for v in &self.tie_break { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "tieBreak"); }
+    }
+}
+impl crate::read::XmlValue for VariantBallotResult {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for VariantBallotResult {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl VoteResult {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "vote") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfVotersInformation") | ("http://www.ech.ch/xmlns/eCH-0110/4", "ballotResult"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "vote") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfVotersInformation") | ("http://www.ech.ch/xmlns/eCH-0110/4", "ballotResult"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<crate::ech0155::v4::Vote> = None;
+        let mut f1: Option<CountOfVotersInformation> = None;
+        let mut f2: Vec<BallotResult> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "vote") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfVotersInformation") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "ballotResult") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v4::Vote as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "vote", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <CountOfVotersInformation as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfVotersInformation", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BallotResult as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "vote" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfVotersInformation" }); ok = false; }
+        if f2.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "ballotResult", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { vote: f0, count_of_voters_information: f1, ballot_result: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["vote", "countOfVotersInformation", "ballotResult"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.vote; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "vote"); }
+        { let v = &self.count_of_voters_information; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countOfVotersInformation"); }
+        for v in &self.ballot_result { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "ballotResult"); }
+    }
+}
+impl crate::read::XmlValue for VoteResult {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for VoteResult {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl VotingCardsInformation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "receivedValidVotingCards") | ("http://www.ech.ch/xmlns/eCH-0110/4", "receivedInvalidVotingCards") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfReceivedValidVotingCardsTotal") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfReceivedInvalidVotingCardsTotal") | ("http://www.ech.ch/xmlns/eCH-0110/4", "subTotalInfo"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "receivedValidVotingCards") | ("http://www.ech.ch/xmlns/eCH-0110/4", "receivedInvalidVotingCards") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfReceivedValidVotingCardsTotal") | ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfReceivedInvalidVotingCardsTotal") | ("http://www.ech.ch/xmlns/eCH-0110/4", "subTotalInfo"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 5];
+        let mut f0: Vec<crate::ech0155::v4::VotingCard> = Vec::new();
+        let mut f1: Vec<crate::ech0155::v4::VotingCard> = Vec::new();
+        let mut f2: Option<CountOf> = None;
+        let mut f3: Option<CountOf> = None;
+        let mut f4: Vec<VotingCardsResultDetail> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "receivedValidVotingCards") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "receivedInvalidVotingCards") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfReceivedValidVotingCardsTotal") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfReceivedInvalidVotingCardsTotal") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "subTotalInfo") => 4,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::VotingCard as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::VotingCard as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfReceivedValidVotingCardsTotal", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfReceivedInvalidVotingCardsTotal", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <VotingCardsResultDetail as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfReceivedValidVotingCardsTotal" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfReceivedInvalidVotingCardsTotal" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f2) = f2 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        Ok(Some(Self { received_valid_voting_cards: f0, received_invalid_voting_cards: f1, count_of_received_valid_voting_cards_total: f2, count_of_received_invalid_voting_cards_total: f3, sub_total_info: f4 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["receivedValidVotingCards", "receivedInvalidVotingCards", "countOfReceivedValidVotingCardsTotal", "countOfReceivedInvalidVotingCardsTotal", "subTotalInfo"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.received_valid_voting_cards { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "receivedValidVotingCards"); }
+        for v in &self.received_invalid_voting_cards { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "receivedInvalidVotingCards"); }
+        { let v = &self.count_of_received_valid_voting_cards_total; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countOfReceivedValidVotingCardsTotal"); }
+        { let v = &self.count_of_received_invalid_voting_cards_total; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countOfReceivedInvalidVotingCardsTotal"); }
+        for v in &self.sub_total_info { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "subTotalInfo"); }
+    }
+}
+impl crate::read::XmlValue for VotingCardsInformation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for VotingCardsInformation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl VotingCardsResultDetail {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfReceivedVotingCards") | ("http://www.ech.ch/xmlns/eCH-0110/4", "voterType") | ("http://www.ech.ch/xmlns/eCH-0110/4", "allowsEvoting") | ("http://www.ech.ch/xmlns/eCH-0110/4", "valid") | ("http://www.ech.ch/xmlns/eCH-0110/4", "channel"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfReceivedVotingCards") | ("http://www.ech.ch/xmlns/eCH-0110/4", "voterType") | ("http://www.ech.ch/xmlns/eCH-0110/4", "allowsEvoting") | ("http://www.ech.ch/xmlns/eCH-0110/4", "valid") | ("http://www.ech.ch/xmlns/eCH-0110/4", "channel"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 5];
+        let mut f0: Option<CountOf> = None;
+        let mut f1: Option<crate::ech0155::v4::VoterType> = None;
+        let mut f2: Option<bool> = None;
+        let mut f3: Option<bool> = None;
+        let mut f4: Option<crate::ech0155::v4::VotingChannel> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "countOfReceivedVotingCards") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "voterType") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "allowsEvoting") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "valid") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "channel") => 4,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfReceivedVotingCards", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::VoterType as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "voterType", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <bool as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "allowsEvoting", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <bool as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "valid", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::VotingChannel as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "channel", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfReceivedVotingCards" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { count_of_received_voting_cards: f0, voter_type: f1, allows_evoting: f2, valid: f3, channel: f4 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["countOfReceivedVotingCards", "voterType", "allowsEvoting", "valid", "channel"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.count_of_received_voting_cards; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "countOfReceivedVotingCards"); }
+        if let Some(v) = &self.voter_type { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "voterType"); }
+        if let Some(v) = &self.allows_evoting { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "allowsEvoting"); }
+        if let Some(v) = &self.valid { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "valid"); }
+        if let Some(v) = &self.channel { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "channel"); }
+    }
+}
+impl crate::read::XmlValue for VotingCardsResultDetail {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for VotingCardsResultDetail {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Delivery {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "deliveryHeader") | ("http://www.ech.ch/xmlns/eCH-0110/4", "resultDelivery"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0110/4", "deliveryHeader") | ("http://www.ech.ch/xmlns/eCH-0110/4", "resultDelivery"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<crate::ech0058::v5::Header> = None;
+        let mut f1: Option<EventResultDelivery> = None;
+        let mut f2: Option<String> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "minorVersion" => { seen[2] = true; match <String as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@minorVersion"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "deliveryHeader") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0110/4", "resultDelivery") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0058::v5::Header as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "deliveryHeader", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <EventResultDelivery as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "resultDelivery", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "deliveryHeader" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "resultDelivery" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { delivery_header: f0, result_delivery: f1, minor_version: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["deliveryHeader", "resultDelivery"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.minor_version { w.attribute("minorVersion", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.delivery_header; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "deliveryHeader"); }
+        { let v = &self.result_delivery; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0110/4", "resultDelivery"); }
+    }
+}
+impl crate::read::XmlValue for Delivery {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Delivery {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}

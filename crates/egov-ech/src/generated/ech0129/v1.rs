@@ -1676,3 +1676,1840 @@ pub struct ValueTypeType {
     pub type_ofvalue: Option<TypeOfvalue>,
 }
 
+impl Area {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/1", "areaType") | ("http://www.ech.ch/xmlns/eCH-0129/1", "areaDescriptionCode") | ("http://www.ech.ch/xmlns/eCH-0129/1", "areaDescription") | ("http://www.ech.ch/xmlns/eCH-0129/1", "areaValue"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/1", "areaType") | ("http://www.ech.ch/xmlns/eCH-0129/1", "areaDescriptionCode") | ("http://www.ech.ch/xmlns/eCH-0129/1", "areaDescription") | ("http://www.ech.ch/xmlns/eCH-0129/1", "areaValue"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<AreaTypeType> = None;
+        let mut f1: Option<AreaDescriptionCode> = None;
+        let mut f2: Option<AreaDescription> = None;
+        let mut f3: Option<AreaValue> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "areaType") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "areaDescriptionCode") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "areaDescription") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "areaValue") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <AreaTypeType as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "areaType", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <AreaDescriptionCode as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "areaDescriptionCode", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <AreaDescription as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "areaDescription", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <AreaValue as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "areaValue", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "areaType" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "areaDescriptionCode" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "areaDescription" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "areaValue" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        Ok(Some(Self { area_type: f0, area_description_code: f1, area_description: f2, area_value: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["areaType", "areaDescriptionCode", "areaDescription", "areaValue"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.area_type; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "areaType"); }
+        { let v = &self.area_description_code; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "areaDescriptionCode"); }
+        { let v = &self.area_description; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "areaDescription"); }
+        { let v = &self.area_value; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "areaValue"); }
+    }
+}
+impl crate::read::XmlValue for Area {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Area {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl BuildingEntrance {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/1", "federalEntranceID") | ("http://www.ech.ch/xmlns/eCH-0129/1", "federalBuildingID") | ("http://www.ech.ch/xmlns/eCH-0129/1", "buildingEntranceNo") | ("http://www.ech.ch/xmlns/eCH-0129/1", "entranceStatus") | ("http://www.ech.ch/xmlns/eCH-0129/1", "coordinates") | ("http://www.ech.ch/xmlns/eCH-0129/1", "originOfCoordinates") | ("http://www.ech.ch/xmlns/eCH-0129/1", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/1", "nameOfBuilding"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/1", "federalEntranceID") | ("http://www.ech.ch/xmlns/eCH-0129/1", "federalBuildingID") | ("http://www.ech.ch/xmlns/eCH-0129/1", "buildingEntranceNo") | ("http://www.ech.ch/xmlns/eCH-0129/1", "entranceStatus") | ("http://www.ech.ch/xmlns/eCH-0129/1", "coordinates") | ("http://www.ech.ch/xmlns/eCH-0129/1", "originOfCoordinates") | ("http://www.ech.ch/xmlns/eCH-0129/1", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/1", "nameOfBuilding"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 8];
+        let mut f0: Option<FederalEntranceID> = None;
+        let mut f1: Option<FederalBuildingID> = None;
+        let mut f2: Option<BuildingEntranceNo> = None;
+        let mut f3: Option<EntranceStatus> = None;
+        let mut f4: Option<Coordinates> = None;
+        let mut f5: Option<OriginOfCoordinates> = None;
+        let mut f6: Option<NamedId> = None;
+        let mut f7: Option<NameOfBuilding> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "federalEntranceID") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "federalBuildingID") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "buildingEntranceNo") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "entranceStatus") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "coordinates") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "originOfCoordinates") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "localID") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "nameOfBuilding") => 7,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <FederalEntranceID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "federalEntranceID", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <FederalBuildingID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "federalBuildingID", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BuildingEntranceNo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "buildingEntranceNo", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EntranceStatus as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "entranceStatus", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Coordinates as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "coordinates", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <OriginOfCoordinates as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "originOfCoordinates", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "localID", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NameOfBuilding as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "nameOfBuilding", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { federal_entrance_id: f0, federal_building_id: f1, building_entrance_no: f2, entrance_status: f3, coordinates: f4, origin_of_coordinates: f5, local_id: f6, name_of_building: f7 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["federalEntranceID", "federalBuildingID", "buildingEntranceNo", "entranceStatus", "coordinates", "originOfCoordinates", "localID", "nameOfBuilding"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.federal_entrance_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "federalEntranceID"); }
+        if let Some(v) = &self.federal_building_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "federalBuildingID"); }
+        if let Some(v) = &self.building_entrance_no { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "buildingEntranceNo"); }
+        if let Some(v) = &self.entrance_status { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "entranceStatus"); }
+        if let Some(v) = &self.coordinates { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "coordinates"); }
+        if let Some(v) = &self.origin_of_coordinates { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "originOfCoordinates"); }
+        if let Some(v) = &self.local_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "localID"); }
+        if let Some(v) = &self.name_of_building { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "nameOfBuilding"); }
+    }
+}
+impl crate::read::XmlValue for BuildingEntrance {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for BuildingEntrance {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Building {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/1", "yearOfDemolition") | ("http://www.ech.ch/xmlns/eCH-0129/1", "officialBuildingNo") | ("http://www.ech.ch/xmlns/eCH-0129/1", "numberOfFloors") | ("http://www.ech.ch/xmlns/eCH-0129/1", "numberOfSeparateHabitableRooms") | ("http://www.ech.ch/xmlns/eCH-0129/1", "numberOfDwelling") | ("http://www.ech.ch/xmlns/eCH-0129/1", "yearOfConstruction") | ("http://www.ech.ch/xmlns/eCH-0129/1", "monthOfConstruction") | ("http://www.ech.ch/xmlns/eCH-0129/1", "federalBuildingID") | ("http://www.ech.ch/xmlns/eCH-0129/1", "energySourceOfHeatingSystem") | ("http://www.ech.ch/xmlns/eCH-0129/1", "energySourceOfHotWaterSystem") | ("http://www.ech.ch/xmlns/eCH-0129/1", "purposeOfBuilding") | ("http://www.ech.ch/xmlns/eCH-0129/1", "purposeOfBuildingCode") | ("http://www.ech.ch/xmlns/eCH-0129/1", "buildingInsuranceNumber") | ("http://www.ech.ch/xmlns/eCH-0129/1", "surfaceAreaOfBuilding") | ("http://www.ech.ch/xmlns/eCH-0129/1", "buildingCategory") | ("http://www.ech.ch/xmlns/eCH-0129/1", "buildingClass") | ("http://www.ech.ch/xmlns/eCH-0129/1", "buildingStatus") | ("http://www.ech.ch/xmlns/eCH-0129/1", "heatingSystem") | ("http://www.ech.ch/xmlns/eCH-0129/1", "isUnderground") | ("http://www.ech.ch/xmlns/eCH-0129/1", "coordinates") | ("http://www.ech.ch/xmlns/eCH-0129/1", "originOfCoordinates") | ("http://www.ech.ch/xmlns/eCH-0129/1", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/1", "nameOfBuilding") | ("http://www.ech.ch/xmlns/eCH-0129/1", "yearOfRenovation") | ("http://www.ech.ch/xmlns/eCH-0129/1", "hotWaterSystem") | ("http://www.ech.ch/xmlns/eCH-0129/1", "purposeCode"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/1", "yearOfDemolition") | ("http://www.ech.ch/xmlns/eCH-0129/1", "officialBuildingNo") | ("http://www.ech.ch/xmlns/eCH-0129/1", "numberOfFloors") | ("http://www.ech.ch/xmlns/eCH-0129/1", "numberOfSeparateHabitableRooms") | ("http://www.ech.ch/xmlns/eCH-0129/1", "numberOfDwelling") | ("http://www.ech.ch/xmlns/eCH-0129/1", "yearOfConstruction") | ("http://www.ech.ch/xmlns/eCH-0129/1", "monthOfConstruction") | ("http://www.ech.ch/xmlns/eCH-0129/1", "federalBuildingID") | ("http://www.ech.ch/xmlns/eCH-0129/1", "energySourceOfHeatingSystem") | ("http://www.ech.ch/xmlns/eCH-0129/1", "energySourceOfHotWaterSystem") | ("http://www.ech.ch/xmlns/eCH-0129/1", "purposeOfBuilding") | ("http://www.ech.ch/xmlns/eCH-0129/1", "purposeOfBuildingCode") | ("http://www.ech.ch/xmlns/eCH-0129/1", "buildingInsuranceNumber") | ("http://www.ech.ch/xmlns/eCH-0129/1", "surfaceAreaOfBuilding") | ("http://www.ech.ch/xmlns/eCH-0129/1", "buildingCategory") | ("http://www.ech.ch/xmlns/eCH-0129/1", "buildingClass") | ("http://www.ech.ch/xmlns/eCH-0129/1", "buildingStatus") | ("http://www.ech.ch/xmlns/eCH-0129/1", "heatingSystem") | ("http://www.ech.ch/xmlns/eCH-0129/1", "isUnderground") | ("http://www.ech.ch/xmlns/eCH-0129/1", "coordinates") | ("http://www.ech.ch/xmlns/eCH-0129/1", "originOfCoordinates") | ("http://www.ech.ch/xmlns/eCH-0129/1", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/1", "nameOfBuilding") | ("http://www.ech.ch/xmlns/eCH-0129/1", "yearOfRenovation") | ("http://www.ech.ch/xmlns/eCH-0129/1", "hotWaterSystem") | ("http://www.ech.ch/xmlns/eCH-0129/1", "purposeCode"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 26];
+        let mut f0: Option<YearOfDemolition> = None;
+        let mut f1: Option<OfficialBuildingNo> = None;
+        let mut f2: Option<NumberOfFloors> = None;
+        let mut f3: Option<NumberOfSeparateHabitableRooms> = None;
+        let mut f4: Option<NumberOfDwelling> = None;
+        let mut f5: Option<YearOfConstruction> = None;
+        let mut f6: Option<MonthOfConstruction> = None;
+        let mut f7: Option<FederalBuildingID> = None;
+        let mut f8: Option<EnergySourceOfHeatingSystem> = None;
+        let mut f9: Option<EnergySourceOfHotWaterSystem> = None;
+        let mut f10: Option<PurposeOfBuilding> = None;
+        let mut f11: Option<PurposeOfBuildingCode> = None;
+        let mut f12: Option<BuildingInsuranceNumber> = None;
+        let mut f13: Option<SurfaceAreaOfBuilding> = None;
+        let mut f14: Option<BuildingCategory> = None;
+        let mut f15: Option<BuildingClass> = None;
+        let mut f16: Option<BuildingStatus> = None;
+        let mut f17: Option<HeatingSystem> = None;
+        let mut f18: Option<IsUnderground> = None;
+        let mut f19: Option<Coordinates> = None;
+        let mut f20: Option<OriginOfCoordinates> = None;
+        let mut f21: Option<NamedId> = None;
+        let mut f22: Option<NameOfBuilding> = None;
+        let mut f23: Option<YearOfRenovation> = None;
+        let mut f24: Option<HotWaterSystem> = None;
+        let mut f25: Option<PurposeCode> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "yearOfDemolition") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "officialBuildingNo") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "numberOfFloors") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "numberOfSeparateHabitableRooms") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "numberOfDwelling") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "yearOfConstruction") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "monthOfConstruction") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "federalBuildingID") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "energySourceOfHeatingSystem") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "energySourceOfHotWaterSystem") => 9,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "purposeOfBuilding") => 10,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "purposeOfBuildingCode") => 11,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "buildingInsuranceNumber") => 12,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "surfaceAreaOfBuilding") => 13,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "buildingCategory") => 14,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "buildingClass") => 15,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "buildingStatus") => 16,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "heatingSystem") => 17,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "isUnderground") => 18,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "coordinates") => 19,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "originOfCoordinates") => 20,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "localID") => 21,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "nameOfBuilding") => 22,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "yearOfRenovation") => 23,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "hotWaterSystem") => 24,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "purposeCode") => 25,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <YearOfDemolition as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "yearOfDemolition", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <OfficialBuildingNo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "officialBuildingNo", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NumberOfFloors as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "numberOfFloors", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NumberOfSeparateHabitableRooms as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "numberOfSeparateHabitableRooms", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NumberOfDwelling as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "numberOfDwelling", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <YearOfConstruction as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "yearOfConstruction", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <MonthOfConstruction as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "monthOfConstruction", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <FederalBuildingID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "federalBuildingID", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EnergySourceOfHeatingSystem as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "energySourceOfHeatingSystem", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let dup = f9.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EnergySourceOfHotWaterSystem as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f9 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "energySourceOfHotWaterSystem", found: 2, max: 1 }); } }
+                10 => { seen[10] = true; let dup = f10.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <PurposeOfBuilding as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f10 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "purposeOfBuilding", found: 2, max: 1 }); } }
+                11 => { seen[11] = true; let dup = f11.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <PurposeOfBuildingCode as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f11 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "purposeOfBuildingCode", found: 2, max: 1 }); } }
+                12 => { seen[12] = true; let dup = f12.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BuildingInsuranceNumber as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f12 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "buildingInsuranceNumber", found: 2, max: 1 }); } }
+                13 => { seen[13] = true; let dup = f13.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SurfaceAreaOfBuilding as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f13 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "surfaceAreaOfBuilding", found: 2, max: 1 }); } }
+                14 => { seen[14] = true; let dup = f14.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BuildingCategory as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f14 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "buildingCategory", found: 2, max: 1 }); } }
+                15 => { seen[15] = true; let dup = f15.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BuildingClass as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f15 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "buildingClass", found: 2, max: 1 }); } }
+                16 => { seen[16] = true; let dup = f16.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BuildingStatus as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f16 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "buildingStatus", found: 2, max: 1 }); } }
+                17 => { seen[17] = true; let dup = f17.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <HeatingSystem as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f17 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "heatingSystem", found: 2, max: 1 }); } }
+                18 => { seen[18] = true; let dup = f18.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <IsUnderground as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f18 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "isUnderground", found: 2, max: 1 }); } }
+                19 => { seen[19] = true; let dup = f19.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Coordinates as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f19 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "coordinates", found: 2, max: 1 }); } }
+                20 => { seen[20] = true; let dup = f20.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <OriginOfCoordinates as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f20 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "originOfCoordinates", found: 2, max: 1 }); } }
+                21 => { seen[21] = true; let dup = f21.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f21 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "localID", found: 2, max: 1 }); } }
+                22 => { seen[22] = true; let dup = f22.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NameOfBuilding as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f22 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "nameOfBuilding", found: 2, max: 1 }); } }
+                23 => { seen[23] = true; let dup = f23.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <YearOfRenovation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f23 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "yearOfRenovation", found: 2, max: 1 }); } }
+                24 => { seen[24] = true; let dup = f24.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <HotWaterSystem as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f24 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "hotWaterSystem", found: 2, max: 1 }); } }
+                25 => { seen[25] = true; let dup = f25.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <PurposeCode as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f25 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "purposeCode", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { year_of_demolition: f0, official_building_no: f1, number_of_floors: f2, number_of_separate_habitable_rooms: f3, number_of_dwelling: f4, year_of_construction: f5, month_of_construction: f6, federal_building_id: f7, energy_source_of_heating_system: f8, energy_source_of_hot_water_system: f9, purpose_of_building: f10, purpose_of_building_code: f11, building_insurance_number: f12, surface_area_of_building: f13, building_category: f14, building_class: f15, building_status: f16, heating_system: f17, is_underground: f18, coordinates: f19, origin_of_coordinates: f20, local_id: f21, name_of_building: f22, year_of_renovation: f23, hot_water_system: f24, purpose_code: f25 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["yearOfDemolition", "officialBuildingNo", "numberOfFloors", "numberOfSeparateHabitableRooms", "numberOfDwelling", "yearOfConstruction", "monthOfConstruction", "federalBuildingID", "energySourceOfHeatingSystem", "energySourceOfHotWaterSystem", "purposeOfBuilding", "purposeOfBuildingCode", "buildingInsuranceNumber", "surfaceAreaOfBuilding", "buildingCategory", "buildingClass", "buildingStatus", "heatingSystem", "isUnderground", "coordinates", "originOfCoordinates", "localID", "nameOfBuilding", "yearOfRenovation", "hotWaterSystem", "purposeCode"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.year_of_demolition { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "yearOfDemolition"); }
+        if let Some(v) = &self.official_building_no { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "officialBuildingNo"); }
+        if let Some(v) = &self.number_of_floors { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "numberOfFloors"); }
+        if let Some(v) = &self.number_of_separate_habitable_rooms { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "numberOfSeparateHabitableRooms"); }
+        if let Some(v) = &self.number_of_dwelling { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "numberOfDwelling"); }
+        if let Some(v) = &self.year_of_construction { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "yearOfConstruction"); }
+        if let Some(v) = &self.month_of_construction { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "monthOfConstruction"); }
+        if let Some(v) = &self.federal_building_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "federalBuildingID"); }
+        if let Some(v) = &self.energy_source_of_heating_system { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "energySourceOfHeatingSystem"); }
+        if let Some(v) = &self.energy_source_of_hot_water_system { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "energySourceOfHotWaterSystem"); }
+        if let Some(v) = &self.purpose_of_building { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "purposeOfBuilding"); }
+        if let Some(v) = &self.purpose_of_building_code { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "purposeOfBuildingCode"); }
+        if let Some(v) = &self.building_insurance_number { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "buildingInsuranceNumber"); }
+        if let Some(v) = &self.surface_area_of_building { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "surfaceAreaOfBuilding"); }
+        if let Some(v) = &self.building_category { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "buildingCategory"); }
+        if let Some(v) = &self.building_class { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "buildingClass"); }
+        if let Some(v) = &self.building_status { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "buildingStatus"); }
+        if let Some(v) = &self.heating_system { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "heatingSystem"); }
+        if let Some(v) = &self.is_underground { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "isUnderground"); }
+        if let Some(v) = &self.coordinates { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "coordinates"); }
+        if let Some(v) = &self.origin_of_coordinates { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "originOfCoordinates"); }
+        if let Some(v) = &self.local_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "localID"); }
+        if let Some(v) = &self.name_of_building { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "nameOfBuilding"); }
+        if let Some(v) = &self.year_of_renovation { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "yearOfRenovation"); }
+        if let Some(v) = &self.hot_water_system { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "hotWaterSystem"); }
+        if let Some(v) = &self.purpose_code { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "purposeCode"); }
+    }
+}
+impl crate::read::XmlValue for Building {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Building {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Client {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/1", "Client"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/1", "Client"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<crate::ech0010::v4::PersonMailAddress> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "Client") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0010::v4::PersonMailAddress as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "Client", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "Client" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { client: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["Client"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.client; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "Client"); }
+    }
+}
+impl crate::read::XmlValue for Client {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Client {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ConstructionProject {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/1", "officialConstructionProjectFileNo") | ("http://www.ech.ch/xmlns/eCH-0129/1", "extensionOfOfficialConstructionProjectFileNo") | ("http://www.ech.ch/xmlns/eCH-0129/1", "newBuildingsWithDwellingPurposeCompleted") | ("http://www.ech.ch/xmlns/eCH-0129/1", "newBuildingsWithDwellingPurposeTotal") | ("http://www.ech.ch/xmlns/eCH-0129/1", "newBuildingsWithoutDwellingPurposeCompleted") | ("http://www.ech.ch/xmlns/eCH-0129/1", "newBuildingsWithoutDwellingPurposeTotal") | ("http://www.ech.ch/xmlns/eCH-0129/1", "newDwellingsCompleted") | ("http://www.ech.ch/xmlns/eCH-0129/1", "newDwellingsTotal") | ("http://www.ech.ch/xmlns/eCH-0129/1", "constructionWorkDone") | ("http://www.ech.ch/xmlns/eCH-0129/1", "typeOfConstructionProject") | ("http://www.ech.ch/xmlns/eCH-0129/1", "constructionLocalisation") | ("http://www.ech.ch/xmlns/eCH-0129/1", "withinBuildingAreaPerimeter") | ("http://www.ech.ch/xmlns/eCH-0129/1", "typeOfPermit") | ("http://www.ech.ch/xmlns/eCH-0129/1", "projectStartDate") | ("http://www.ech.ch/xmlns/eCH-0129/1", "buildingPermitIssueDate") | ("http://www.ech.ch/xmlns/eCH-0129/1", "projectAnnouncementDate") | ("http://www.ech.ch/xmlns/eCH-0129/1", "projectCompletionDate") | ("http://www.ech.ch/xmlns/eCH-0129/1", "federalConstructionProjectID") | ("http://www.ech.ch/xmlns/eCH-0129/1", "buildingStatisticsSurveyDept") | ("http://www.ech.ch/xmlns/eCH-0129/1", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/1", "client") | ("http://www.ech.ch/xmlns/eCH-0129/1", "totalCostsOfProject") | ("http://www.ech.ch/xmlns/eCH-0129/1", "projectStatus") | ("http://www.ech.ch/xmlns/eCH-0129/1", "typeOfClient") | ("http://www.ech.ch/xmlns/eCH-0129/1", "typeOfConstruction") | ("http://www.ech.ch/xmlns/eCH-0129/1", "constructionProjectDescription") | ("http://www.ech.ch/xmlns/eCH-0129/1", "durationOfConstructionPhase"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/1", "officialConstructionProjectFileNo") | ("http://www.ech.ch/xmlns/eCH-0129/1", "extensionOfOfficialConstructionProjectFileNo") | ("http://www.ech.ch/xmlns/eCH-0129/1", "newBuildingsWithDwellingPurposeCompleted") | ("http://www.ech.ch/xmlns/eCH-0129/1", "newBuildingsWithDwellingPurposeTotal") | ("http://www.ech.ch/xmlns/eCH-0129/1", "newBuildingsWithoutDwellingPurposeCompleted") | ("http://www.ech.ch/xmlns/eCH-0129/1", "newBuildingsWithoutDwellingPurposeTotal") | ("http://www.ech.ch/xmlns/eCH-0129/1", "newDwellingsCompleted") | ("http://www.ech.ch/xmlns/eCH-0129/1", "newDwellingsTotal") | ("http://www.ech.ch/xmlns/eCH-0129/1", "constructionWorkDone") | ("http://www.ech.ch/xmlns/eCH-0129/1", "typeOfConstructionProject") | ("http://www.ech.ch/xmlns/eCH-0129/1", "constructionLocalisation") | ("http://www.ech.ch/xmlns/eCH-0129/1", "withinBuildingAreaPerimeter") | ("http://www.ech.ch/xmlns/eCH-0129/1", "typeOfPermit") | ("http://www.ech.ch/xmlns/eCH-0129/1", "projectStartDate") | ("http://www.ech.ch/xmlns/eCH-0129/1", "buildingPermitIssueDate") | ("http://www.ech.ch/xmlns/eCH-0129/1", "projectAnnouncementDate") | ("http://www.ech.ch/xmlns/eCH-0129/1", "projectCompletionDate") | ("http://www.ech.ch/xmlns/eCH-0129/1", "federalConstructionProjectID") | ("http://www.ech.ch/xmlns/eCH-0129/1", "buildingStatisticsSurveyDept") | ("http://www.ech.ch/xmlns/eCH-0129/1", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/1", "client") | ("http://www.ech.ch/xmlns/eCH-0129/1", "totalCostsOfProject") | ("http://www.ech.ch/xmlns/eCH-0129/1", "projectStatus") | ("http://www.ech.ch/xmlns/eCH-0129/1", "typeOfClient") | ("http://www.ech.ch/xmlns/eCH-0129/1", "typeOfConstruction") | ("http://www.ech.ch/xmlns/eCH-0129/1", "constructionProjectDescription") | ("http://www.ech.ch/xmlns/eCH-0129/1", "durationOfConstructionPhase"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 27];
+        let mut f0: Option<OfficialConstructionProjectFileNo> = None;
+        let mut f1: Option<ExtensionOfOfficialConstructionProjectFileNo> = None;
+        let mut f2: Option<NewBuildingsWithDwellingPurposeCompleted> = None;
+        let mut f3: Option<NewBuildingsWithDwellingPurposeTotal> = None;
+        let mut f4: Option<NewBuildingsWithoutDwellingPurposeCompleted> = None;
+        let mut f5: Option<NewBuildingsWithoutDwellingPurposeTotal> = None;
+        let mut f6: Option<NewDwellingsCompleted> = None;
+        let mut f7: Option<NewDwellingsTotal> = None;
+        let mut f8: Option<ConstructionWorkDone> = None;
+        let mut f9: Option<TypeOfConstructionProject> = None;
+        let mut f10: Option<ConstructionLocalisation> = None;
+        let mut f11: Option<WithinBuildingAreaPerimeter> = None;
+        let mut f12: Option<TypeOfPermit> = None;
+        let mut f13: Option<ProjectStartDate> = None;
+        let mut f14: Option<BuildingPermitIssueDate> = None;
+        let mut f15: Option<ProjectAnnouncementDate> = None;
+        let mut f16: Option<ProjectCompletionDate> = None;
+        let mut f17: Option<FederalConstructionProjectID> = None;
+        let mut f18: Option<BuildingStatisticsSurveyDept> = None;
+        let mut f19: Option<NamedId> = None;
+        let mut f20: Option<Client> = None;
+        let mut f21: Option<TotalCostsOfProject> = None;
+        let mut f22: Option<ProjectStatus> = None;
+        let mut f23: Option<TypeOfClient> = None;
+        let mut f24: Option<TypeOfConstruction> = None;
+        let mut f25: Option<ConstructionProjectDescription> = None;
+        let mut f26: Option<DurationOfConstructionPhase> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "officialConstructionProjectFileNo") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "extensionOfOfficialConstructionProjectFileNo") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "newBuildingsWithDwellingPurposeCompleted") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "newBuildingsWithDwellingPurposeTotal") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "newBuildingsWithoutDwellingPurposeCompleted") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "newBuildingsWithoutDwellingPurposeTotal") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "newDwellingsCompleted") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "newDwellingsTotal") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "constructionWorkDone") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "typeOfConstructionProject") => 9,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "constructionLocalisation") => 10,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "withinBuildingAreaPerimeter") => 11,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "typeOfPermit") => 12,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "projectStartDate") => 13,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "buildingPermitIssueDate") => 14,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "projectAnnouncementDate") => 15,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "projectCompletionDate") => 16,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "federalConstructionProjectID") => 17,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "buildingStatisticsSurveyDept") => 18,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "localID") => 19,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "client") => 20,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "totalCostsOfProject") => 21,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "projectStatus") => 22,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "typeOfClient") => 23,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "typeOfConstruction") => 24,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "constructionProjectDescription") => 25,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "durationOfConstructionPhase") => 26,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <OfficialConstructionProjectFileNo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "officialConstructionProjectFileNo", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ExtensionOfOfficialConstructionProjectFileNo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "extensionOfOfficialConstructionProjectFileNo", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NewBuildingsWithDwellingPurposeCompleted as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "newBuildingsWithDwellingPurposeCompleted", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NewBuildingsWithDwellingPurposeTotal as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "newBuildingsWithDwellingPurposeTotal", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NewBuildingsWithoutDwellingPurposeCompleted as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "newBuildingsWithoutDwellingPurposeCompleted", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NewBuildingsWithoutDwellingPurposeTotal as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "newBuildingsWithoutDwellingPurposeTotal", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NewDwellingsCompleted as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "newDwellingsCompleted", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NewDwellingsTotal as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "newDwellingsTotal", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ConstructionWorkDone as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "constructionWorkDone", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let dup = f9.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <TypeOfConstructionProject as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f9 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "typeOfConstructionProject", found: 2, max: 1 }); } }
+                10 => { seen[10] = true; let dup = f10.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ConstructionLocalisation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f10 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "constructionLocalisation", found: 2, max: 1 }); } }
+                11 => { seen[11] = true; let dup = f11.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <WithinBuildingAreaPerimeter as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f11 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "withinBuildingAreaPerimeter", found: 2, max: 1 }); } }
+                12 => { seen[12] = true; let dup = f12.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <TypeOfPermit as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f12 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "typeOfPermit", found: 2, max: 1 }); } }
+                13 => { seen[13] = true; let dup = f13.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ProjectStartDate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f13 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "projectStartDate", found: 2, max: 1 }); } }
+                14 => { seen[14] = true; let dup = f14.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BuildingPermitIssueDate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f14 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "buildingPermitIssueDate", found: 2, max: 1 }); } }
+                15 => { seen[15] = true; let dup = f15.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ProjectAnnouncementDate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f15 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "projectAnnouncementDate", found: 2, max: 1 }); } }
+                16 => { seen[16] = true; let dup = f16.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ProjectCompletionDate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f16 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "projectCompletionDate", found: 2, max: 1 }); } }
+                17 => { seen[17] = true; let dup = f17.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <FederalConstructionProjectID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f17 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "federalConstructionProjectID", found: 2, max: 1 }); } }
+                18 => { seen[18] = true; let dup = f18.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BuildingStatisticsSurveyDept as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f18 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "buildingStatisticsSurveyDept", found: 2, max: 1 }); } }
+                19 => { seen[19] = true; let dup = f19.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f19 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "localID", found: 2, max: 1 }); } }
+                20 => { seen[20] = true; let dup = f20.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Client as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f20 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "client", found: 2, max: 1 }); } }
+                21 => { seen[21] = true; let dup = f21.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <TotalCostsOfProject as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f21 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "totalCostsOfProject", found: 2, max: 1 }); } }
+                22 => { seen[22] = true; let dup = f22.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ProjectStatus as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f22 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "projectStatus", found: 2, max: 1 }); } }
+                23 => { seen[23] = true; let dup = f23.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <TypeOfClient as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f23 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "typeOfClient", found: 2, max: 1 }); } }
+                24 => { seen[24] = true; let dup = f24.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <TypeOfConstruction as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f24 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "typeOfConstruction", found: 2, max: 1 }); } }
+                25 => { seen[25] = true; let dup = f25.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ConstructionProjectDescription as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f25 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "constructionProjectDescription", found: 2, max: 1 }); } }
+                26 => { seen[26] = true; let dup = f26.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <DurationOfConstructionPhase as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f26 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "durationOfConstructionPhase", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { official_construction_project_file_no: f0, extension_of_official_construction_project_file_no: f1, new_buildings_with_dwelling_purpose_completed: f2, new_buildings_with_dwelling_purpose_total: f3, new_buildings_without_dwelling_purpose_completed: f4, new_buildings_without_dwelling_purpose_total: f5, new_dwellings_completed: f6, new_dwellings_total: f7, construction_work_done: f8, type_of_construction_project: f9, construction_localisation: f10, within_building_area_perimeter: f11, type_of_permit: f12, project_start_date: f13, building_permit_issue_date: f14, project_announcement_date: f15, project_completion_date: f16, federal_construction_project_id: f17, building_statistics_survey_dept: f18, local_id: f19, client: f20, total_costs_of_project: f21, project_status: f22, type_of_client: f23, type_of_construction: f24, construction_project_description: f25, duration_of_construction_phase: f26 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["officialConstructionProjectFileNo", "extensionOfOfficialConstructionProjectFileNo", "newBuildingsWithDwellingPurposeCompleted", "newBuildingsWithDwellingPurposeTotal", "newBuildingsWithoutDwellingPurposeCompleted", "newBuildingsWithoutDwellingPurposeTotal", "newDwellingsCompleted", "newDwellingsTotal", "constructionWorkDone", "typeOfConstructionProject", "constructionLocalisation", "withinBuildingAreaPerimeter", "typeOfPermit", "projectStartDate", "buildingPermitIssueDate", "projectAnnouncementDate", "projectCompletionDate", "federalConstructionProjectID", "buildingStatisticsSurveyDept", "localID", "client", "totalCostsOfProject", "projectStatus", "typeOfClient", "typeOfConstruction", "constructionProjectDescription", "durationOfConstructionPhase"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.official_construction_project_file_no { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "officialConstructionProjectFileNo"); }
+        if let Some(v) = &self.extension_of_official_construction_project_file_no { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "extensionOfOfficialConstructionProjectFileNo"); }
+        if let Some(v) = &self.new_buildings_with_dwelling_purpose_completed { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "newBuildingsWithDwellingPurposeCompleted"); }
+        if let Some(v) = &self.new_buildings_with_dwelling_purpose_total { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "newBuildingsWithDwellingPurposeTotal"); }
+        if let Some(v) = &self.new_buildings_without_dwelling_purpose_completed { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "newBuildingsWithoutDwellingPurposeCompleted"); }
+        if let Some(v) = &self.new_buildings_without_dwelling_purpose_total { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "newBuildingsWithoutDwellingPurposeTotal"); }
+        if let Some(v) = &self.new_dwellings_completed { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "newDwellingsCompleted"); }
+        if let Some(v) = &self.new_dwellings_total { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "newDwellingsTotal"); }
+        if let Some(v) = &self.construction_work_done { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "constructionWorkDone"); }
+        if let Some(v) = &self.type_of_construction_project { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "typeOfConstructionProject"); }
+        if let Some(v) = &self.construction_localisation { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "constructionLocalisation"); }
+        if let Some(v) = &self.within_building_area_perimeter { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "withinBuildingAreaPerimeter"); }
+        if let Some(v) = &self.type_of_permit { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "typeOfPermit"); }
+        if let Some(v) = &self.project_start_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "projectStartDate"); }
+        if let Some(v) = &self.building_permit_issue_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "buildingPermitIssueDate"); }
+        if let Some(v) = &self.project_announcement_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "projectAnnouncementDate"); }
+        if let Some(v) = &self.project_completion_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "projectCompletionDate"); }
+        if let Some(v) = &self.federal_construction_project_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "federalConstructionProjectID"); }
+        if let Some(v) = &self.building_statistics_survey_dept { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "buildingStatisticsSurveyDept"); }
+        if let Some(v) = &self.local_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "localID"); }
+        if let Some(v) = &self.client { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "client"); }
+        if let Some(v) = &self.total_costs_of_project { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "totalCostsOfProject"); }
+        if let Some(v) = &self.project_status { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "projectStatus"); }
+        if let Some(v) = &self.type_of_client { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "typeOfClient"); }
+        if let Some(v) = &self.type_of_construction { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "typeOfConstruction"); }
+        if let Some(v) = &self.construction_project_description { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "constructionProjectDescription"); }
+        if let Some(v) = &self.duration_of_construction_phase { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "durationOfConstructionPhase"); }
+    }
+}
+impl crate::read::XmlValue for ConstructionProject {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ConstructionProject {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Coordinates {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/1", "east") | ("http://www.ech.ch/xmlns/eCH-0129/1", "north"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/1", "east") | ("http://www.ech.ch/xmlns/eCH-0129/1", "north"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<CoordinatesEast> = None;
+        let mut f1: Option<CoordinatesNorth> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "east") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "north") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <CoordinatesEast as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "east", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <CoordinatesNorth as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "north", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "east" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "north" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { east: f0, north: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["east", "north"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.east; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "east"); }
+        { let v = &self.north; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "north"); }
+    }
+}
+impl crate::read::XmlValue for Coordinates {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Coordinates {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Dwelling {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/1", "yearOfDemolition") | ("http://www.ech.ch/xmlns/eCH-0129/1", "dwellingNo") | ("http://www.ech.ch/xmlns/eCH-0129/1", "noOfHabitableRooms") | ("http://www.ech.ch/xmlns/eCH-0129/1", "yearOfConstruction") | ("http://www.ech.ch/xmlns/eCH-0129/1", "federalEntranceID") | ("http://www.ech.ch/xmlns/eCH-0129/1", "federalBuildingID") | ("http://www.ech.ch/xmlns/eCH-0129/1", "federalDwellingID") | ("http://www.ech.ch/xmlns/eCH-0129/1", "kitchen") | ("http://www.ech.ch/xmlns/eCH-0129/1", "locationOfDwellingOnFloor") | ("http://www.ech.ch/xmlns/eCH-0129/1", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/1", "purposeOfDwelling") | ("http://www.ech.ch/xmlns/eCH-0129/1", "physicalDwellingNo") | ("http://www.ech.ch/xmlns/eCH-0129/1", "floor") | ("http://www.ech.ch/xmlns/eCH-0129/1", "surfaceAreaOfDwelling") | ("http://www.ech.ch/xmlns/eCH-0129/1", "dwellingStatus"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/1", "yearOfDemolition") | ("http://www.ech.ch/xmlns/eCH-0129/1", "dwellingNo") | ("http://www.ech.ch/xmlns/eCH-0129/1", "noOfHabitableRooms") | ("http://www.ech.ch/xmlns/eCH-0129/1", "yearOfConstruction") | ("http://www.ech.ch/xmlns/eCH-0129/1", "federalEntranceID") | ("http://www.ech.ch/xmlns/eCH-0129/1", "federalBuildingID") | ("http://www.ech.ch/xmlns/eCH-0129/1", "federalDwellingID") | ("http://www.ech.ch/xmlns/eCH-0129/1", "kitchen") | ("http://www.ech.ch/xmlns/eCH-0129/1", "locationOfDwellingOnFloor") | ("http://www.ech.ch/xmlns/eCH-0129/1", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/1", "purposeOfDwelling") | ("http://www.ech.ch/xmlns/eCH-0129/1", "physicalDwellingNo") | ("http://www.ech.ch/xmlns/eCH-0129/1", "floor") | ("http://www.ech.ch/xmlns/eCH-0129/1", "surfaceAreaOfDwelling") | ("http://www.ech.ch/xmlns/eCH-0129/1", "dwellingStatus"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 15];
+        let mut f0: Option<YearOfDemolition> = None;
+        let mut f1: Option<DwellingNo> = None;
+        let mut f2: Option<NoOfHabitableRooms> = None;
+        let mut f3: Option<YearOfConstruction> = None;
+        let mut f4: Option<FederalEntranceID> = None;
+        let mut f5: Option<FederalBuildingID> = None;
+        let mut f6: Option<FederalDwellingID> = None;
+        let mut f7: Option<Kitchen> = None;
+        let mut f8: Option<LocationOfDwellingOnFloor> = None;
+        let mut f9: Option<NamedId> = None;
+        let mut f10: Option<PurposeOfDwelling> = None;
+        let mut f11: Option<PhysicalDwellingNo> = None;
+        let mut f12: Option<Floor> = None;
+        let mut f13: Option<SurfaceAreaOfDwelling> = None;
+        let mut f14: Option<DwellingStatus> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "yearOfDemolition") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "dwellingNo") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "noOfHabitableRooms") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "yearOfConstruction") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "federalEntranceID") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "federalBuildingID") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "federalDwellingID") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "kitchen") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "locationOfDwellingOnFloor") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "localID") => 9,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "purposeOfDwelling") => 10,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "physicalDwellingNo") => 11,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "floor") => 12,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "surfaceAreaOfDwelling") => 13,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "dwellingStatus") => 14,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <YearOfDemolition as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "yearOfDemolition", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <DwellingNo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dwellingNo", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NoOfHabitableRooms as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "noOfHabitableRooms", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <YearOfConstruction as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "yearOfConstruction", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <FederalEntranceID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "federalEntranceID", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <FederalBuildingID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "federalBuildingID", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <FederalDwellingID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "federalDwellingID", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Kitchen as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "kitchen", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <LocationOfDwellingOnFloor as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "locationOfDwellingOnFloor", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let dup = f9.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f9 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "localID", found: 2, max: 1 }); } }
+                10 => { seen[10] = true; let dup = f10.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <PurposeOfDwelling as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f10 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "purposeOfDwelling", found: 2, max: 1 }); } }
+                11 => { seen[11] = true; let dup = f11.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <PhysicalDwellingNo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f11 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "physicalDwellingNo", found: 2, max: 1 }); } }
+                12 => { seen[12] = true; let dup = f12.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Floor as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f12 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "floor", found: 2, max: 1 }); } }
+                13 => { seen[13] = true; let dup = f13.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SurfaceAreaOfDwelling as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f13 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "surfaceAreaOfDwelling", found: 2, max: 1 }); } }
+                14 => { seen[14] = true; let dup = f14.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <DwellingStatus as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f14 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dwellingStatus", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { year_of_demolition: f0, dwelling_no: f1, no_of_habitable_rooms: f2, year_of_construction: f3, federal_entrance_id: f4, federal_building_id: f5, federal_dwelling_id: f6, kitchen: f7, location_of_dwelling_on_floor: f8, local_id: f9, purpose_of_dwelling: f10, physical_dwelling_no: f11, floor: f12, surface_area_of_dwelling: f13, dwelling_status: f14 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["yearOfDemolition", "dwellingNo", "noOfHabitableRooms", "yearOfConstruction", "federalEntranceID", "federalBuildingID", "federalDwellingID", "kitchen", "locationOfDwellingOnFloor", "localID", "purposeOfDwelling", "physicalDwellingNo", "floor", "surfaceAreaOfDwelling", "dwellingStatus"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.year_of_demolition { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "yearOfDemolition"); }
+        if let Some(v) = &self.dwelling_no { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "dwellingNo"); }
+        if let Some(v) = &self.no_of_habitable_rooms { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "noOfHabitableRooms"); }
+        if let Some(v) = &self.year_of_construction { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "yearOfConstruction"); }
+        if let Some(v) = &self.federal_entrance_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "federalEntranceID"); }
+        if let Some(v) = &self.federal_building_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "federalBuildingID"); }
+        if let Some(v) = &self.federal_dwelling_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "federalDwellingID"); }
+        if let Some(v) = &self.kitchen { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "kitchen"); }
+        if let Some(v) = &self.location_of_dwelling_on_floor { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "locationOfDwellingOnFloor"); }
+        if let Some(v) = &self.local_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "localID"); }
+        if let Some(v) = &self.purpose_of_dwelling { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "purposeOfDwelling"); }
+        if let Some(v) = &self.physical_dwelling_no { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "physicalDwellingNo"); }
+        if let Some(v) = &self.floor { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "floor"); }
+        if let Some(v) = &self.surface_area_of_dwelling { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "surfaceAreaOfDwelling"); }
+        if let Some(v) = &self.dwelling_status { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "dwellingStatus"); }
+    }
+}
+impl crate::read::XmlValue for Dwelling {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Dwelling {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl FiscalOwnership {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/1", "fiscalRelationship") | ("http://www.ech.ch/xmlns/eCH-0129/1", "kindOfOwnership") | ("http://www.ech.ch/xmlns/eCH-0129/1", "tally") | ("http://www.ech.ch/xmlns/eCH-0129/1", "denominator") | ("http://www.ech.ch/xmlns/eCH-0129/1", "accessionDate") | ("http://www.ech.ch/xmlns/eCH-0129/1", "validFrom") | ("http://www.ech.ch/xmlns/eCH-0129/1", "validTill"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/1", "fiscalRelationship") | ("http://www.ech.ch/xmlns/eCH-0129/1", "kindOfOwnership") | ("http://www.ech.ch/xmlns/eCH-0129/1", "tally") | ("http://www.ech.ch/xmlns/eCH-0129/1", "denominator") | ("http://www.ech.ch/xmlns/eCH-0129/1", "accessionDate") | ("http://www.ech.ch/xmlns/eCH-0129/1", "validFrom") | ("http://www.ech.ch/xmlns/eCH-0129/1", "validTill"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 7];
+        let mut f0: Option<FiscalOwnershipFiscalRelationship> = None;
+        let mut f1: Option<FiscalOwnershipKindOfOwnership> = None;
+        let mut f2: Option<FiscalOwnershipTally> = None;
+        let mut f3: Option<FiscalOwnershipDenominator> = None;
+        let mut f4: Option<xs::Date> = None;
+        let mut f5: Option<xs::Date> = None;
+        let mut f6: Option<xs::Date> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "fiscalRelationship") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "kindOfOwnership") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "tally") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "denominator") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "accessionDate") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "validFrom") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "validTill") => 6,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <FiscalOwnershipFiscalRelationship as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "fiscalRelationship", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <FiscalOwnershipKindOfOwnership as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "kindOfOwnership", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <FiscalOwnershipTally as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "tally", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <FiscalOwnershipDenominator as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "denominator", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; <xs::Date as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "accessionDate", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "validFrom", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "validTill", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "fiscalRelationship" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "kindOfOwnership" }); ok = false; }
+        if !seen[4] && f4.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "accessionDate" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f4) = f4 else { return Ok(None) };
+        Ok(Some(Self { fiscal_relationship: f0, kind_of_ownership: f1, tally: f2, denominator: f3, accession_date: f4, valid_from: f5, valid_till: f6 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["fiscalRelationship", "kindOfOwnership", "tally", "denominator", "accessionDate", "validFrom", "validTill"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.fiscal_relationship; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "fiscalRelationship"); }
+        { let v = &self.kind_of_ownership; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "kindOfOwnership"); }
+        if let Some(v) = &self.tally { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "tally"); }
+        if let Some(v) = &self.denominator { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "denominator"); }
+        { let v = &self.accession_date; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "accessionDate"); }
+        if let Some(v) = &self.valid_from { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "validFrom"); }
+        if let Some(v) = &self.valid_till { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "validTill"); }
+    }
+}
+impl crate::read::XmlValue for FiscalOwnership {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for FiscalOwnership {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Locality {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/1", "localityName") | ("http://www.ech.ch/xmlns/eCH-0129/1", "indentureNumberPost") | ("http://www.ech.ch/xmlns/eCH-0129/1", "zipcode6"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/1", "localityName") | ("http://www.ech.ch/xmlns/eCH-0129/1", "indentureNumberPost") | ("http://www.ech.ch/xmlns/eCH-0129/1", "zipcode6"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<LocalityName> = None;
+        let mut f1: Option<IndentureNumberPost> = None;
+        let mut f2: Option<Zipcode6> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "localityName") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "indentureNumberPost") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "zipcode6") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <LocalityName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "localityName", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <IndentureNumberPost as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "indentureNumberPost", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Zipcode6 as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "zipcode6", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { locality_name: f0, indenture_number_post: f1, zipcode6: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["localityName", "indentureNumberPost", "zipcode6"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.locality_name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "localityName"); }
+        if let Some(v) = &self.indenture_number_post { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "indentureNumberPost"); }
+        if let Some(v) = &self.zipcode6 { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "zipcode6"); }
+    }
+}
+impl crate::read::XmlValue for Locality {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Locality {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl NamedId {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/1", "IdCategory") | ("http://www.ech.ch/xmlns/eCH-0129/1", "Id"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/1", "IdCategory") | ("http://www.ech.ch/xmlns/eCH-0129/1", "Id"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<IDCategory> = None;
+        let mut f1: Option<NamedIdId> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "IdCategory") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "Id") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <IDCategory as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "IdCategory", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <NamedIdId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "Id", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "IdCategory" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "Id" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { id_category: f0, id: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["IdCategory", "Id"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.id_category; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "IdCategory"); }
+        { let v = &self.id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "Id"); }
+    }
+}
+impl crate::read::XmlValue for NamedId {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for NamedId {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl RealestateNumber {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/1", "EGRID") | ("http://www.ech.ch/xmlns/eCH-0129/1", "number") | ("http://www.ech.ch/xmlns/eCH-0129/1", "numberSuffix") | ("http://www.ech.ch/xmlns/eCH-0129/1", "SubDistrict") | ("http://www.ech.ch/xmlns/eCH-0129/1", "lot"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/1", "EGRID") | ("http://www.ech.ch/xmlns/eCH-0129/1", "number") | ("http://www.ech.ch/xmlns/eCH-0129/1", "numberSuffix") | ("http://www.ech.ch/xmlns/eCH-0129/1", "SubDistrict") | ("http://www.ech.ch/xmlns/eCH-0129/1", "lot"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 5];
+        let mut f0: Option<EGRID> = None;
+        let mut f1: Option<RealestateNumberNumber> = None;
+        let mut f2: Option<RealestateNumberNumberSuffix> = None;
+        let mut f3: Option<RealestateNumberSubDistrict> = None;
+        let mut f4: Option<RealestateNumberLot> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "EGRID") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "number") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "numberSuffix") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "SubDistrict") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "lot") => 4,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <EGRID as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "EGRID", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <RealestateNumberNumber as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "number", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <RealestateNumberNumberSuffix as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "numberSuffix", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <RealestateNumberSubDistrict as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "SubDistrict", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <RealestateNumberLot as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "lot", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "EGRID" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "number" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { egrid: f0, number: f1, number_suffix: f2, sub_district: f3, lot: f4 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["EGRID", "number", "numberSuffix", "SubDistrict", "lot"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.egrid; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "EGRID"); }
+        { let v = &self.number; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "number"); }
+        if let Some(v) = &self.number_suffix { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "numberSuffix"); }
+        if let Some(v) = &self.sub_district { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "SubDistrict"); }
+        if let Some(v) = &self.lot { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "lot"); }
+    }
+}
+impl crate::read::XmlValue for RealestateNumber {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for RealestateNumber {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl RealestateChoiceOption2 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/1", "cadasterAreaNumber") | ("http://www.ech.ch/xmlns/eCH-0129/1", "realestateNumber"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/1", "cadasterAreaNumber") | ("http://www.ech.ch/xmlns/eCH-0129/1", "realestateNumber"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<CadasterAreaNumber> = None;
+        let mut f1: Option<RealestateNumber> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "cadasterAreaNumber") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "realestateNumber") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <CadasterAreaNumber as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "cadasterAreaNumber", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <RealestateNumber as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "realestateNumber", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "cadasterAreaNumber" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "realestateNumber" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { cadaster_area_number: f0, realestate_number: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["cadasterAreaNumber", "realestateNumber"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.cadaster_area_number; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "cadasterAreaNumber"); }
+        { let v = &self.realestate_number; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "realestateNumber"); }
+    }
+}
+impl crate::read::XmlValue for RealestateChoiceOption2 {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for RealestateChoiceOption2 {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl RealestateChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/1", "EGRID")) || RealestateChoiceOption2::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0129/1", "EGRID") => Ok({ let c = r.enter()?; <EGRID as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::EGRID)),
+            (ns, local) if RealestateChoiceOption2::accepts(ns, local) => Ok(RealestateChoiceOption2::read_children(r, start, Some(|_, _| true))?.map(Self::CadasterAreaNumber)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::EGRID(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "EGRID"),
+            Self::CadasterAreaNumber(v) => v.write_children(w),
+        }
+    }
+}
+impl Realestate {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/1", "authority") | ("http://www.ech.ch/xmlns/eCH-0129/1", "date") | ("http://www.ech.ch/xmlns/eCH-0129/1", "realestateType") | ("http://www.ech.ch/xmlns/eCH-0129/1", "status") | ("http://www.ech.ch/xmlns/eCH-0129/1", "mutnumber") | ("http://www.ech.ch/xmlns/eCH-0129/1", "squareMeasure")) || RealestateChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/1", "authority") | ("http://www.ech.ch/xmlns/eCH-0129/1", "date") | ("http://www.ech.ch/xmlns/eCH-0129/1", "realestateType") | ("http://www.ech.ch/xmlns/eCH-0129/1", "status") | ("http://www.ech.ch/xmlns/eCH-0129/1", "mutnumber") | ("http://www.ech.ch/xmlns/eCH-0129/1", "squareMeasure")) || RealestateChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 7];
+        let mut f0: Option<Authority> = None;
+        let mut f1: Option<RealestateDate> = None;
+        let mut f2: Option<RealestateTypeType> = None;
+        let mut f3: Option<RealestateStatus> = None;
+        let mut f4: Option<RealestateChoice> = None;
+        let mut f5: Option<RealestateMutnumber> = None;
+        let mut f6: Option<SquareMeasure> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "authority") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "date") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "realestateType") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "status") => 3,
+                (ns, local) if RealestateChoice::accepts(ns, local) => 4,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "mutnumber") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "squareMeasure") => 6,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Authority as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "authority", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <RealestateDate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "date", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <RealestateTypeType as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "realestateType", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <RealestateStatus as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "status", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = RealestateChoice::read(r, start)?; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice2", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <RealestateMutnumber as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "mutnumber", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SquareMeasure as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "squareMeasure", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[4] && f4.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice2" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f4) = f4 else { return Ok(None) };
+        Ok(Some(Self { authority: f0, date: f1, realestate_type: f2, status: f3, choice2: f4, mutnumber: f5, square_measure: f6 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["authority", "date", "realestateType", "status", "choice2", "mutnumber", "squareMeasure"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.authority { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "authority"); }
+        if let Some(v) = &self.date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "date"); }
+        if let Some(v) = &self.realestate_type { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "realestateType"); }
+        if let Some(v) = &self.status { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "status"); }
+        { let v = &self.choice2; v.write(w); }
+        if let Some(v) = &self.mutnumber { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "mutnumber"); }
+        if let Some(v) = &self.square_measure { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "squareMeasure"); }
+    }
+}
+impl crate::read::XmlValue for Realestate {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Realestate {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl StreetSection {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/1", "federalStreetID") | ("http://www.ech.ch/xmlns/eCH-0129/1", "extendedFederalStreetIDType") | ("http://www.ech.ch/xmlns/eCH-0129/1", "localID"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/1", "federalStreetID") | ("http://www.ech.ch/xmlns/eCH-0129/1", "extendedFederalStreetIDType") | ("http://www.ech.ch/xmlns/eCH-0129/1", "localID"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<FederalStreetID> = None;
+        let mut f1: Option<ExtendedFederalStreetIDType> = None;
+        let mut f2: Option<NamedId> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "federalStreetID") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "extendedFederalStreetIDType") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "localID") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <FederalStreetID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "federalStreetID", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ExtendedFederalStreetIDType as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "extendedFederalStreetIDType", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "localID", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { federal_street_id: f0, extended_federal_street_id_type: f1, local_id: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["federalStreetID", "extendedFederalStreetIDType", "localID"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.federal_street_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "federalStreetID"); }
+        if let Some(v) = &self.extended_federal_street_id_type { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "extendedFederalStreetIDType"); }
+        if let Some(v) = &self.local_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "localID"); }
+    }
+}
+impl crate::read::XmlValue for StreetSection {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for StreetSection {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Street {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/1", "officialStreetNo") | ("http://www.ech.ch/xmlns/eCH-0129/1", "federalStreetID") | ("http://www.ech.ch/xmlns/eCH-0129/1", "localStreetID") | ("http://www.ech.ch/xmlns/eCH-0129/1", "longNameOfStreet") | ("http://www.ech.ch/xmlns/eCH-0129/1", "indexNameOfStreet") | ("http://www.ech.ch/xmlns/eCH-0129/1", "shortNameOfStreet") | ("http://www.ech.ch/xmlns/eCH-0129/1", "geometry") | ("http://www.ech.ch/xmlns/eCH-0129/1", "numbering"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/1", "officialStreetNo") | ("http://www.ech.ch/xmlns/eCH-0129/1", "federalStreetID") | ("http://www.ech.ch/xmlns/eCH-0129/1", "localStreetID") | ("http://www.ech.ch/xmlns/eCH-0129/1", "longNameOfStreet") | ("http://www.ech.ch/xmlns/eCH-0129/1", "indexNameOfStreet") | ("http://www.ech.ch/xmlns/eCH-0129/1", "shortNameOfStreet") | ("http://www.ech.ch/xmlns/eCH-0129/1", "geometry") | ("http://www.ech.ch/xmlns/eCH-0129/1", "numbering"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 8];
+        let mut f0: Option<OfficialStreetNo> = None;
+        let mut f1: Option<FederalStreetID> = None;
+        let mut f2: Option<NamedId> = None;
+        let mut f3: Option<LongNameOfStreet> = None;
+        let mut f4: Option<IndexNameOfStreet> = None;
+        let mut f5: Option<ShortNameOfStreet> = None;
+        let mut f6: Option<Geometry> = None;
+        let mut f7: Option<Numbering> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "officialStreetNo") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "federalStreetID") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "localStreetID") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "longNameOfStreet") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "indexNameOfStreet") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "shortNameOfStreet") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "geometry") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "numbering") => 7,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <OfficialStreetNo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "officialStreetNo", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <FederalStreetID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "federalStreetID", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "localStreetID", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <LongNameOfStreet as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "longNameOfStreet", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <IndexNameOfStreet as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "indexNameOfStreet", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ShortNameOfStreet as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "shortNameOfStreet", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Geometry as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "geometry", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Numbering as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "numbering", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { official_street_no: f0, federal_street_id: f1, local_street_id: f2, long_name_of_street: f3, index_name_of_street: f4, short_name_of_street: f5, geometry: f6, numbering: f7 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["officialStreetNo", "federalStreetID", "localStreetID", "longNameOfStreet", "indexNameOfStreet", "shortNameOfStreet", "geometry", "numbering"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.official_street_no { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "officialStreetNo"); }
+        if let Some(v) = &self.federal_street_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "federalStreetID"); }
+        if let Some(v) = &self.local_street_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "localStreetID"); }
+        if let Some(v) = &self.long_name_of_street { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "longNameOfStreet"); }
+        if let Some(v) = &self.index_name_of_street { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "indexNameOfStreet"); }
+        if let Some(v) = &self.short_name_of_street { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "shortNameOfStreet"); }
+        if let Some(v) = &self.geometry { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "geometry"); }
+        if let Some(v) = &self.numbering { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "numbering"); }
+    }
+}
+impl crate::read::XmlValue for Street {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Street {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ValueChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/1", "amount") | ("http://www.ech.ch/xmlns/eCH-0129/1", "percentage"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0129/1", "amount") => Ok({ let c = r.enter()?; <ValueChoiceAmount as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Amount)),
+            ("http://www.ech.ch/xmlns/eCH-0129/1", "percentage") => Ok({ let c = r.enter()?; <ValueChoicePercentage as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Percentage)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::Amount(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "amount"),
+            Self::Percentage(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "percentage"),
+        }
+    }
+}
+impl Value {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        ValueChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        ValueChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<ValueChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if ValueChoice::accepts(ns, local) => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = ValueChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { choice: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for Value {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Value {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ValueTypeType {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/1", "baseYear") | ("http://www.ech.ch/xmlns/eCH-0129/1", "validFrom") | ("http://www.ech.ch/xmlns/eCH-0129/1", "indexValue") | ("http://www.ech.ch/xmlns/eCH-0129/1", "value") | ("http://www.ech.ch/xmlns/eCH-0129/1", "valueID") | ("http://www.ech.ch/xmlns/eCH-0129/1", "typeOfvalue"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/1", "baseYear") | ("http://www.ech.ch/xmlns/eCH-0129/1", "validFrom") | ("http://www.ech.ch/xmlns/eCH-0129/1", "indexValue") | ("http://www.ech.ch/xmlns/eCH-0129/1", "value") | ("http://www.ech.ch/xmlns/eCH-0129/1", "valueID") | ("http://www.ech.ch/xmlns/eCH-0129/1", "typeOfvalue"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 6];
+        let mut f0: Option<ValueTypeTypeBaseYear> = None;
+        let mut f1: Option<ValidFrom> = None;
+        let mut f2: Option<ValueTypeTypeIndexValue> = None;
+        let mut f3: Option<Value> = None;
+        let mut f4: Option<ValueID> = None;
+        let mut f5: Option<TypeOfvalue> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "baseYear") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "validFrom") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "indexValue") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "value") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "valueID") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0129/1", "typeOfvalue") => 5,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ValueTypeTypeBaseYear as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "baseYear", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ValidFrom as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "validFrom", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ValueTypeTypeIndexValue as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "indexValue", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Value as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "value", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ValueID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "valueID", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <TypeOfvalue as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "typeOfvalue", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { base_year: f0, valid_from: f1, index_value: f2, value: f3, value_id: f4, type_ofvalue: f5 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["baseYear", "validFrom", "indexValue", "value", "valueID", "typeOfvalue"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.base_year { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "baseYear"); }
+        if let Some(v) = &self.valid_from { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "validFrom"); }
+        if let Some(v) = &self.index_value { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "indexValue"); }
+        if let Some(v) = &self.value { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "value"); }
+        if let Some(v) = &self.value_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "valueID"); }
+        if let Some(v) = &self.type_ofvalue { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/1", "typeOfvalue"); }
+    }
+}
+impl crate::read::XmlValue for ValueTypeType {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ValueTypeType {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}

@@ -1768,9 +1768,9 @@ pub enum LocalityChoice {
     /// A repeated or optional group of the content model.
     #[serde(rename = "swissZipCode")]
     SwissZipCode(LocalityChoiceOption1),
-    /// Element `foreignZipCode`, optional.
+    /// Element `foreignZipCode`.
     #[serde(rename = "foreignZipCode")]
-    ForeignZipCode(Option<crate::ech0010::v5::ForeignZipCode>),
+    ForeignZipCode(crate::ech0010::v5::ForeignZipCode),
 }
 
 /// The content of `Locality`.
@@ -1782,9 +1782,9 @@ pub struct Locality {
     /// Element `town`.
     #[serde(rename = "town")]
     pub town: crate::ech0010::v5::Town,
-    /// One of the alternatives of the content model.
+    /// One of the alternatives of the content model, optional.
     #[serde(flatten)]
-    pub choice2: LocalityChoice,
+    pub choice2: Option<LocalityChoice>,
     /// Element `country`, optional.
     #[serde(rename = "country", default, skip_serializing_if = "Option::is_none")]
     pub country: Option<crate::ech0010::v5::CountryIdIso2>,
@@ -1978,3 +1978,2974 @@ pub struct ValueTypeType {
     pub type_ofvalue: TypeOfvalue,
 }
 
+impl Area {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "areaType") | ("http://www.ech.ch/xmlns/eCH-0129/2", "areaDescriptionCode") | ("http://www.ech.ch/xmlns/eCH-0129/2", "areaDescription") | ("http://www.ech.ch/xmlns/eCH-0129/2", "areaValue"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "areaType") | ("http://www.ech.ch/xmlns/eCH-0129/2", "areaDescriptionCode") | ("http://www.ech.ch/xmlns/eCH-0129/2", "areaDescription") | ("http://www.ech.ch/xmlns/eCH-0129/2", "areaValue"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<AreaTypeType> = None;
+        let mut f1: Option<AreaDescriptionCode> = None;
+        let mut f2: Option<AreaDescription> = None;
+        let mut f3: Option<AreaValue> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "areaType") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "areaDescriptionCode") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "areaDescription") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "areaValue") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <AreaTypeType as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "areaType", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <AreaDescriptionCode as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "areaDescriptionCode", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <AreaDescription as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "areaDescription", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <AreaValue as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "areaValue", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "areaType" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "areaDescriptionCode" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "areaDescription" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "areaValue" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        Ok(Some(Self { area_type: f0, area_description_code: f1, area_description: f2, area_value: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["areaType", "areaDescriptionCode", "areaDescription", "areaValue"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.area_type; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "areaType"); }
+        { let v = &self.area_description_code; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "areaDescriptionCode"); }
+        { let v = &self.area_description; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "areaDescription"); }
+        { let v = &self.area_value; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "areaValue"); }
+    }
+}
+impl crate::read::XmlValue for Area {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Area {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl BuildingDateChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "yearMonthDay") | ("http://www.ech.ch/xmlns/eCH-0129/2", "yearMonth") | ("http://www.ech.ch/xmlns/eCH-0129/2", "year") | ("http://www.ech.ch/xmlns/eCH-0129/2", "periodOfConstruction"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0129/2", "yearMonthDay") => Ok({ let c = r.enter()?; <xs::Date as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::YearMonthDay)),
+            ("http://www.ech.ch/xmlns/eCH-0129/2", "yearMonth") => Ok({ let c = r.enter()?; <xs::GYearMonth as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::YearMonth)),
+            ("http://www.ech.ch/xmlns/eCH-0129/2", "year") => Ok({ let c = r.enter()?; <xs::GYear as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Year)),
+            ("http://www.ech.ch/xmlns/eCH-0129/2", "periodOfConstruction") => Ok({ let c = r.enter()?; <PeriodOfConstruction as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::PeriodOfConstruction)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::YearMonthDay(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "yearMonthDay"),
+            Self::YearMonth(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "yearMonth"),
+            Self::Year(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "year"),
+            Self::PeriodOfConstruction(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "periodOfConstruction"),
+        }
+    }
+}
+impl BuildingDate {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        BuildingDateChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        BuildingDateChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<BuildingDateChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if BuildingDateChoice::accepts(ns, local) => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = BuildingDateChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { choice: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for BuildingDate {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for BuildingDate {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl BuildingEntrance {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "federalEntranceID") | ("http://www.ech.ch/xmlns/eCH-0129/2", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/2", "buildingEntranceNo") | ("http://www.ech.ch/xmlns/eCH-0129/2", "entranceStatus") | ("http://www.ech.ch/xmlns/eCH-0129/2", "coordinates") | ("http://www.ech.ch/xmlns/eCH-0129/2", "localisationSection"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "federalEntranceID") | ("http://www.ech.ch/xmlns/eCH-0129/2", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/2", "buildingEntranceNo") | ("http://www.ech.ch/xmlns/eCH-0129/2", "entranceStatus") | ("http://www.ech.ch/xmlns/eCH-0129/2", "coordinates") | ("http://www.ech.ch/xmlns/eCH-0129/2", "localisationSection"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 6];
+        let mut f0: Option<FederalEntranceID> = None;
+        let mut f1: Option<NamedId> = None;
+        let mut f2: Option<BuildingEntranceNo> = None;
+        let mut f3: Option<EntranceStatus> = None;
+        let mut f4: Option<Coordinates> = None;
+        let mut f5: Option<LocalisationSection> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "federalEntranceID") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "localID") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "buildingEntranceNo") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "entranceStatus") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "coordinates") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "localisationSection") => 5,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <FederalEntranceID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "federalEntranceID", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <NamedId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "localID", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BuildingEntranceNo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "buildingEntranceNo", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <EntranceStatus as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "entranceStatus", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Coordinates as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "coordinates", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; <LocalisationSection as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "localisationSection", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "localID" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "entranceStatus" }); ok = false; }
+        if !seen[5] && f5.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "localisationSection" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        let Some(f5) = f5 else { return Ok(None) };
+        Ok(Some(Self { federal_entrance_id: f0, local_id: f1, building_entrance_no: f2, entrance_status: f3, coordinates: f4, localisation_section: f5 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["federalEntranceID", "localID", "buildingEntranceNo", "entranceStatus", "coordinates", "localisationSection"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.federal_entrance_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "federalEntranceID"); }
+        { let v = &self.local_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "localID"); }
+        if let Some(v) = &self.building_entrance_no { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "buildingEntranceNo"); }
+        { let v = &self.entrance_status; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "entranceStatus"); }
+        if let Some(v) = &self.coordinates { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "coordinates"); }
+        { let v = &self.localisation_section; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "localisationSection"); }
+    }
+}
+impl crate::read::XmlValue for BuildingEntrance {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for BuildingEntrance {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl BuildingIdentificationChoiceOption2 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "street") | ("http://www.ech.ch/xmlns/eCH-0129/2", "houseNumber") | ("http://www.ech.ch/xmlns/eCH-0129/2", "zipCode") | ("http://www.ech.ch/xmlns/eCH-0129/2", "nameOfBuilding"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "street") | ("http://www.ech.ch/xmlns/eCH-0129/2", "houseNumber") | ("http://www.ech.ch/xmlns/eCH-0129/2", "zipCode") | ("http://www.ech.ch/xmlns/eCH-0129/2", "nameOfBuilding"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<crate::ech0010::v5::Street> = None;
+        let mut f1: Option<crate::ech0010::v5::HouseNumber> = None;
+        let mut f2: Option<crate::ech0010::v5::SwissZipCode> = None;
+        let mut f3: Option<NameOfBuilding> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "street") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "houseNumber") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "zipCode") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "nameOfBuilding") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0010::v5::Street as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "street", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0010::v5::HouseNumber as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "houseNumber", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <crate::ech0010::v5::SwissZipCode as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "zipCode", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NameOfBuilding as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "nameOfBuilding", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "street" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "houseNumber" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "zipCode" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { street: f0, house_number: f1, zip_code: f2, name_of_building: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["street", "houseNumber", "zipCode", "nameOfBuilding"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.street; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "street"); }
+        { let v = &self.house_number; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "houseNumber"); }
+        { let v = &self.zip_code; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "zipCode"); }
+        if let Some(v) = &self.name_of_building { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "nameOfBuilding"); }
+    }
+}
+impl crate::read::XmlValue for BuildingIdentificationChoiceOption2 {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for BuildingIdentificationChoiceOption2 {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl BuildingIdentificationChoiceOption3Choice4Option2 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "cadasterAreaNumber") | ("http://www.ech.ch/xmlns/eCH-0129/2", "number") | ("http://www.ech.ch/xmlns/eCH-0129/2", "realestateType"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "cadasterAreaNumber") | ("http://www.ech.ch/xmlns/eCH-0129/2", "number") | ("http://www.ech.ch/xmlns/eCH-0129/2", "realestateType"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<CadasterAreaNumber> = None;
+        let mut f1: Option<BuildingIdentificationChoiceOption3Choice4Option2Number> = None;
+        let mut f2: Option<RealestateTypeType> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "cadasterAreaNumber") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "number") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "realestateType") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <CadasterAreaNumber as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "cadasterAreaNumber", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <BuildingIdentificationChoiceOption3Choice4Option2Number as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "number", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <RealestateTypeType as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "realestateType", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "cadasterAreaNumber" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "number" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { cadaster_area_number: f0, number: f1, realestate_type: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["cadasterAreaNumber", "number", "realestateType"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.cadaster_area_number; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "cadasterAreaNumber"); }
+        { let v = &self.number; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "number"); }
+        if let Some(v) = &self.realestate_type { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "realestateType"); }
+    }
+}
+impl crate::read::XmlValue for BuildingIdentificationChoiceOption3Choice4Option2 {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for BuildingIdentificationChoiceOption3Choice4Option2 {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl BuildingIdentificationChoiceOption3Choice4 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "EGRID")) || BuildingIdentificationChoiceOption3Choice4Option2::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0129/2", "EGRID") => Ok({ let c = r.enter()?; <EGRID as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::EGRID)),
+            (ns, local) if BuildingIdentificationChoiceOption3Choice4Option2::accepts(ns, local) => Ok(BuildingIdentificationChoiceOption3Choice4Option2::read_children(r, start, Some(|_, _| true))?.map(Self::CadasterAreaNumber)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::EGRID(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "EGRID"),
+            Self::CadasterAreaNumber(v) => v.write_children(w),
+        }
+    }
+}
+impl BuildingIdentificationChoiceOption3 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "officialBuildingNo")) || BuildingIdentificationChoiceOption3Choice4::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "officialBuildingNo")) || BuildingIdentificationChoiceOption3Choice4::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<BuildingIdentificationChoiceOption3Choice4> = None;
+        let mut f1: Option<OfficialBuildingNo> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if BuildingIdentificationChoiceOption3Choice4::accepts(ns, local) => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "officialBuildingNo") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = BuildingIdentificationChoiceOption3Choice4::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice5", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <OfficialBuildingNo as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "officialBuildingNo", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice5" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "officialBuildingNo" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { choice5: f0, official_building_no: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice5", "officialBuildingNo"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice5; v.write(w); }
+        { let v = &self.official_building_no; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "officialBuildingNo"); }
+    }
+}
+impl crate::read::XmlValue for BuildingIdentificationChoiceOption3 {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for BuildingIdentificationChoiceOption3 {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl BuildingIdentificationChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "federalBuildingID")) || BuildingIdentificationChoiceOption2::accepts(ns, local) || BuildingIdentificationChoiceOption3::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0129/2", "federalBuildingID") => Ok({ let c = r.enter()?; <FederalBuildingID as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::FederalBuildingID)),
+            (ns, local) if BuildingIdentificationChoiceOption2::accepts(ns, local) => Ok(BuildingIdentificationChoiceOption2::read_children(r, start, Some(|_, _| true))?.map(Self::Street)),
+            (ns, local) if BuildingIdentificationChoiceOption3::accepts(ns, local) => Ok(BuildingIdentificationChoiceOption3::read_children(r, start, Some(|_, _| true))?.map(Self::EGRID)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::FederalBuildingID(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "federalBuildingID"),
+            Self::Street(v) => v.write_children(w),
+            Self::EGRID(v) => v.write_children(w),
+        }
+    }
+}
+impl BuildingIdentification {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/2", "municipality")) || BuildingIdentificationChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/2", "municipality")) || BuildingIdentificationChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<BuildingIdentificationChoice> = None;
+        let mut f1: Option<NamedId> = None;
+        let mut f2: Option<crate::ech0007::v5::MunicipalityId> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if BuildingIdentificationChoice::accepts(ns, local) => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "localID") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "municipality") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = BuildingIdentificationChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice5", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <NamedId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "localID", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <crate::ech0007::v5::MunicipalityId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "municipality", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice5" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "localID" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "municipality" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { choice5: f0, local_id: f1, municipality: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice5", "localID", "municipality"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice5; v.write(w); }
+        { let v = &self.local_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "localID"); }
+        { let v = &self.municipality; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "municipality"); }
+    }
+}
+impl crate::read::XmlValue for BuildingIdentification {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for BuildingIdentification {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Building {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "buildingIdentification") | ("http://www.ech.ch/xmlns/eCH-0129/2", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/2", "federalBuildingID") | ("http://www.ech.ch/xmlns/eCH-0129/2", "officialBuildingNo") | ("http://www.ech.ch/xmlns/eCH-0129/2", "dateOfConstruction") | ("http://www.ech.ch/xmlns/eCH-0129/2", "dateOfRenovation") | ("http://www.ech.ch/xmlns/eCH-0129/2", "dateOfDemolition") | ("http://www.ech.ch/xmlns/eCH-0129/2", "numberOfFloors") | ("http://www.ech.ch/xmlns/eCH-0129/2", "numberOfSeparateHabitableRooms") | ("http://www.ech.ch/xmlns/eCH-0129/2", "heating") | ("http://www.ech.ch/xmlns/eCH-0129/2", "hotWater") | ("http://www.ech.ch/xmlns/eCH-0129/2", "nameOfBuilding") | ("http://www.ech.ch/xmlns/eCH-0129/2", "surfaceAreaOfBuilding") | ("http://www.ech.ch/xmlns/eCH-0129/2", "subSurfaceAreaOfBuilding") | ("http://www.ech.ch/xmlns/eCH-0129/2", "buildingCategory") | ("http://www.ech.ch/xmlns/eCH-0129/2", "buildingClass") | ("http://www.ech.ch/xmlns/eCH-0129/2", "buildingStatus") | ("http://www.ech.ch/xmlns/eCH-0129/2", "coordinates") | ("http://www.ech.ch/xmlns/eCH-0129/2", "buildingEntrance") | ("http://www.ech.ch/xmlns/eCH-0129/2", "realEstateDeputy"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "buildingIdentification") | ("http://www.ech.ch/xmlns/eCH-0129/2", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/2", "federalBuildingID") | ("http://www.ech.ch/xmlns/eCH-0129/2", "officialBuildingNo") | ("http://www.ech.ch/xmlns/eCH-0129/2", "dateOfConstruction") | ("http://www.ech.ch/xmlns/eCH-0129/2", "dateOfRenovation") | ("http://www.ech.ch/xmlns/eCH-0129/2", "dateOfDemolition") | ("http://www.ech.ch/xmlns/eCH-0129/2", "numberOfFloors") | ("http://www.ech.ch/xmlns/eCH-0129/2", "numberOfSeparateHabitableRooms") | ("http://www.ech.ch/xmlns/eCH-0129/2", "heating") | ("http://www.ech.ch/xmlns/eCH-0129/2", "hotWater") | ("http://www.ech.ch/xmlns/eCH-0129/2", "nameOfBuilding") | ("http://www.ech.ch/xmlns/eCH-0129/2", "surfaceAreaOfBuilding") | ("http://www.ech.ch/xmlns/eCH-0129/2", "subSurfaceAreaOfBuilding") | ("http://www.ech.ch/xmlns/eCH-0129/2", "buildingCategory") | ("http://www.ech.ch/xmlns/eCH-0129/2", "buildingClass") | ("http://www.ech.ch/xmlns/eCH-0129/2", "buildingStatus") | ("http://www.ech.ch/xmlns/eCH-0129/2", "coordinates") | ("http://www.ech.ch/xmlns/eCH-0129/2", "buildingEntrance") | ("http://www.ech.ch/xmlns/eCH-0129/2", "realEstateDeputy"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 20];
+        let mut f0: Option<BuildingIdentification> = None;
+        let mut f1: Vec<NamedId> = Vec::new();
+        let mut f2: Option<FederalBuildingID> = None;
+        let mut f3: Option<OfficialBuildingNo> = None;
+        let mut f4: Option<BuildingDate> = None;
+        let mut f5: Option<BuildingDate> = None;
+        let mut f6: Option<DatePartiallyKnown> = None;
+        let mut f7: Option<NumberOfFloors> = None;
+        let mut f8: Option<NumberOfSeparateHabitableRooms> = None;
+        let mut f9: Option<Heating> = None;
+        let mut f10: Option<HotWater> = None;
+        let mut f11: Option<NameOfBuilding> = None;
+        let mut f12: Option<SurfaceAreaOfBuilding> = None;
+        let mut f13: Option<SurfaceAreaOfBuilding> = None;
+        let mut f14: Option<BuildingCategory> = None;
+        let mut f15: Option<BuildingClass> = None;
+        let mut f16: Option<BuildingStatus> = None;
+        let mut f17: Option<Coordinates> = None;
+        let mut f18: Vec<BuildingEntrance> = Vec::new();
+        let mut f19: Option<PersonIdentification> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "buildingIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "localID") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "federalBuildingID") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "officialBuildingNo") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "dateOfConstruction") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "dateOfRenovation") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "dateOfDemolition") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "numberOfFloors") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "numberOfSeparateHabitableRooms") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "heating") => 9,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "hotWater") => 10,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "nameOfBuilding") => 11,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "surfaceAreaOfBuilding") => 12,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "subSurfaceAreaOfBuilding") => 13,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "buildingCategory") => 14,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "buildingClass") => 15,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "buildingStatus") => 16,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "coordinates") => 17,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "buildingEntrance") => 18,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "realEstateDeputy") => 19,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <BuildingIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "buildingIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <FederalBuildingID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "federalBuildingID", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <OfficialBuildingNo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "officialBuildingNo", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BuildingDate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateOfConstruction", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BuildingDate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateOfRenovation", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <DatePartiallyKnown as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateOfDemolition", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NumberOfFloors as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "numberOfFloors", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NumberOfSeparateHabitableRooms as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "numberOfSeparateHabitableRooms", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let dup = f9.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Heating as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f9 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "heating", found: 2, max: 1 }); } }
+                10 => { seen[10] = true; let dup = f10.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <HotWater as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f10 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "hotWater", found: 2, max: 1 }); } }
+                11 => { seen[11] = true; let dup = f11.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NameOfBuilding as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f11 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "nameOfBuilding", found: 2, max: 1 }); } }
+                12 => { seen[12] = true; let dup = f12.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SurfaceAreaOfBuilding as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f12 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "surfaceAreaOfBuilding", found: 2, max: 1 }); } }
+                13 => { seen[13] = true; let dup = f13.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SurfaceAreaOfBuilding as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f13 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "subSurfaceAreaOfBuilding", found: 2, max: 1 }); } }
+                14 => { seen[14] = true; let dup = f14.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BuildingCategory as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f14 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "buildingCategory", found: 2, max: 1 }); } }
+                15 => { seen[15] = true; let dup = f15.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BuildingClass as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f15 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "buildingClass", found: 2, max: 1 }); } }
+                16 => { seen[16] = true; let dup = f16.is_some(); let got = { let c = r.enter()?; <BuildingStatus as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f16 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "buildingStatus", found: 2, max: 1 }); } }
+                17 => { seen[17] = true; let dup = f17.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Coordinates as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f17 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "coordinates", found: 2, max: 1 }); } }
+                18 => { seen[18] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BuildingEntrance as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f18.push(v), None => ok = false } }
+                19 => { seen[19] = true; let dup = f19.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <PersonIdentification as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f19 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "realEstateDeputy", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "buildingIdentification" }); ok = false; }
+        if f1.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "localID", found: 0, min: 1 }); }
+        if !seen[16] && f16.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "buildingStatus" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f16) = f16 else { return Ok(None) };
+        Ok(Some(Self { building_identification: f0, local_id: f1, federal_building_id: f2, official_building_no: f3, date_of_construction: f4, date_of_renovation: f5, date_of_demolition: f6, number_of_floors: f7, number_of_separate_habitable_rooms: f8, heating: f9, hot_water: f10, name_of_building: f11, surface_area_of_building: f12, sub_surface_area_of_building: f13, building_category: f14, building_class: f15, building_status: f16, coordinates: f17, building_entrance: f18, real_estate_deputy: f19 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["buildingIdentification", "localID", "federalBuildingID", "officialBuildingNo", "dateOfConstruction", "dateOfRenovation", "dateOfDemolition", "numberOfFloors", "numberOfSeparateHabitableRooms", "heating", "hotWater", "nameOfBuilding", "surfaceAreaOfBuilding", "subSurfaceAreaOfBuilding", "buildingCategory", "buildingClass", "buildingStatus", "coordinates", "buildingEntrance", "realEstateDeputy"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.building_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "buildingIdentification"); }
+        for v in &self.local_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "localID"); }
+        if let Some(v) = &self.federal_building_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "federalBuildingID"); }
+        if let Some(v) = &self.official_building_no { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "officialBuildingNo"); }
+        if let Some(v) = &self.date_of_construction { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "dateOfConstruction"); }
+        if let Some(v) = &self.date_of_renovation { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "dateOfRenovation"); }
+        if let Some(v) = &self.date_of_demolition { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "dateOfDemolition"); }
+        if let Some(v) = &self.number_of_floors { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "numberOfFloors"); }
+        if let Some(v) = &self.number_of_separate_habitable_rooms { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "numberOfSeparateHabitableRooms"); }
+        if let Some(v) = &self.heating { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "heating"); }
+        if let Some(v) = &self.hot_water { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "hotWater"); }
+        if let Some(v) = &self.name_of_building { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "nameOfBuilding"); }
+        if let Some(v) = &self.surface_area_of_building { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "surfaceAreaOfBuilding"); }
+        if let Some(v) = &self.sub_surface_area_of_building { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "subSurfaceAreaOfBuilding"); }
+        if let Some(v) = &self.building_category { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "buildingCategory"); }
+        if let Some(v) = &self.building_class { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "buildingClass"); }
+        { let v = &self.building_status; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "buildingStatus"); }
+        if let Some(v) = &self.coordinates { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "coordinates"); }
+        for v in &self.building_entrance { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "buildingEntrance"); }
+        if let Some(v) = &self.real_estate_deputy { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "realEstateDeputy"); }
+    }
+}
+impl crate::read::XmlValue for Building {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Building {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ConstructionLocalisationChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "municipality") | ("http://www.ech.ch/xmlns/eCH-0129/2", "canton") | ("http://www.ech.ch/xmlns/eCH-0129/2", "country"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0129/2", "municipality") => Ok({ let c = r.enter()?; <crate::ech0007::v5::SwissMunicipality as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Municipality)),
+            ("http://www.ech.ch/xmlns/eCH-0129/2", "canton") => Ok({ let c = r.enter()?; <crate::ech0007::v5::CantonAbbreviation as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Canton)),
+            ("http://www.ech.ch/xmlns/eCH-0129/2", "country") => Ok({ let c = r.enter()?; <crate::ech0008::v3::Country as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Country)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::Municipality(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "municipality"),
+            Self::Canton(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "canton"),
+            Self::Country(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "country"),
+        }
+    }
+}
+impl ConstructionLocalisation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        ConstructionLocalisationChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        ConstructionLocalisationChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<ConstructionLocalisationChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if ConstructionLocalisationChoice::accepts(ns, local) => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = ConstructionLocalisationChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { choice: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for ConstructionLocalisation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ConstructionLocalisation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ConstructionProject {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "officialConstructionProjectFileNo") | ("http://www.ech.ch/xmlns/eCH-0129/2", "extensionOfOfficialConstructionProjectFileNo") | ("http://www.ech.ch/xmlns/eCH-0129/2", "newBuildingsForResidentialPurposeCompleted") | ("http://www.ech.ch/xmlns/eCH-0129/2", "newBuildingsForResidentialPurposeTotal") | ("http://www.ech.ch/xmlns/eCH-0129/2", "newBuildingsWithoutResidentialPurposeCompleted") | ("http://www.ech.ch/xmlns/eCH-0129/2", "newBuildingsWithoutResidentialPurposeTotal") | ("http://www.ech.ch/xmlns/eCH-0129/2", "newDwellingsCompleted") | ("http://www.ech.ch/xmlns/eCH-0129/2", "newDwellingsTotal") | ("http://www.ech.ch/xmlns/eCH-0129/2", "constructionWorkDone") | ("http://www.ech.ch/xmlns/eCH-0129/2", "typeOfConstructionProject") | ("http://www.ech.ch/xmlns/eCH-0129/2", "constructionLocalisation") | ("http://www.ech.ch/xmlns/eCH-0129/2", "withinBuildingAreaPerimeter") | ("http://www.ech.ch/xmlns/eCH-0129/2", "typeOfPermit") | ("http://www.ech.ch/xmlns/eCH-0129/2", "projectCancellationDate") | ("http://www.ech.ch/xmlns/eCH-0129/2", "projectStartDate") | ("http://www.ech.ch/xmlns/eCH-0129/2", "buildingPermitIssueDate") | ("http://www.ech.ch/xmlns/eCH-0129/2", "projectAnnouncementDate") | ("http://www.ech.ch/xmlns/eCH-0129/2", "projectCompletionDate") | ("http://www.ech.ch/xmlns/eCH-0129/2", "projectSuspensionDate") | ("http://www.ech.ch/xmlns/eCH-0129/2", "federalConstructionProjectID") | ("http://www.ech.ch/xmlns/eCH-0129/2", "constructionSurveyDeptNo") | ("http://www.ech.ch/xmlns/eCH-0129/2", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/2", "totalCostsOfProject") | ("http://www.ech.ch/xmlns/eCH-0129/2", "projectStatus") | ("http://www.ech.ch/xmlns/eCH-0129/2", "typeOfClient") | ("http://www.ech.ch/xmlns/eCH-0129/2", "typeOfConstruction") | ("http://www.ech.ch/xmlns/eCH-0129/2", "constructionProjectDescription") | ("http://www.ech.ch/xmlns/eCH-0129/2", "durationOfConstructionPhase") | ("http://www.ech.ch/xmlns/eCH-0129/2", "planningPermissionApplicantDeputy") | ("http://www.ech.ch/xmlns/eCH-0129/2", "planningPermissionApplicant") | ("http://www.ech.ch/xmlns/eCH-0129/2", "constructionProjectAuthor"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "officialConstructionProjectFileNo") | ("http://www.ech.ch/xmlns/eCH-0129/2", "extensionOfOfficialConstructionProjectFileNo") | ("http://www.ech.ch/xmlns/eCH-0129/2", "newBuildingsForResidentialPurposeCompleted") | ("http://www.ech.ch/xmlns/eCH-0129/2", "newBuildingsForResidentialPurposeTotal") | ("http://www.ech.ch/xmlns/eCH-0129/2", "newBuildingsWithoutResidentialPurposeCompleted") | ("http://www.ech.ch/xmlns/eCH-0129/2", "newBuildingsWithoutResidentialPurposeTotal") | ("http://www.ech.ch/xmlns/eCH-0129/2", "newDwellingsCompleted") | ("http://www.ech.ch/xmlns/eCH-0129/2", "newDwellingsTotal") | ("http://www.ech.ch/xmlns/eCH-0129/2", "constructionWorkDone") | ("http://www.ech.ch/xmlns/eCH-0129/2", "typeOfConstructionProject") | ("http://www.ech.ch/xmlns/eCH-0129/2", "constructionLocalisation") | ("http://www.ech.ch/xmlns/eCH-0129/2", "withinBuildingAreaPerimeter") | ("http://www.ech.ch/xmlns/eCH-0129/2", "typeOfPermit") | ("http://www.ech.ch/xmlns/eCH-0129/2", "projectCancellationDate") | ("http://www.ech.ch/xmlns/eCH-0129/2", "projectStartDate") | ("http://www.ech.ch/xmlns/eCH-0129/2", "buildingPermitIssueDate") | ("http://www.ech.ch/xmlns/eCH-0129/2", "projectAnnouncementDate") | ("http://www.ech.ch/xmlns/eCH-0129/2", "projectCompletionDate") | ("http://www.ech.ch/xmlns/eCH-0129/2", "projectSuspensionDate") | ("http://www.ech.ch/xmlns/eCH-0129/2", "federalConstructionProjectID") | ("http://www.ech.ch/xmlns/eCH-0129/2", "constructionSurveyDeptNo") | ("http://www.ech.ch/xmlns/eCH-0129/2", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/2", "totalCostsOfProject") | ("http://www.ech.ch/xmlns/eCH-0129/2", "projectStatus") | ("http://www.ech.ch/xmlns/eCH-0129/2", "typeOfClient") | ("http://www.ech.ch/xmlns/eCH-0129/2", "typeOfConstruction") | ("http://www.ech.ch/xmlns/eCH-0129/2", "constructionProjectDescription") | ("http://www.ech.ch/xmlns/eCH-0129/2", "durationOfConstructionPhase") | ("http://www.ech.ch/xmlns/eCH-0129/2", "planningPermissionApplicantDeputy") | ("http://www.ech.ch/xmlns/eCH-0129/2", "planningPermissionApplicant") | ("http://www.ech.ch/xmlns/eCH-0129/2", "constructionProjectAuthor"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 31];
+        let mut f0: Option<OfficialConstructionProjectFileNo> = None;
+        let mut f1: Option<ExtensionOfOfficialConstructionProjectFileNo> = None;
+        let mut f2: Option<NewBuildingsForResidentialPurposeCompleted> = None;
+        let mut f3: Option<NewBuildingsForResidentialPurposeTotal> = None;
+        let mut f4: Option<NewBuildingsWithoutResidentialPurposeCompleted> = None;
+        let mut f5: Option<NewBuildingsWithoutResidentialPurposeTotal> = None;
+        let mut f6: Option<NewDwellingsCompleted> = None;
+        let mut f7: Option<NewDwellingsTotal> = None;
+        let mut f8: Option<ConstructionWorkDone> = None;
+        let mut f9: Option<TypeOfConstructionProject> = None;
+        let mut f10: Option<ConstructionLocalisation> = None;
+        let mut f11: Option<WithinBuildingAreaPerimeter> = None;
+        let mut f12: Option<TypeOfPermit> = None;
+        let mut f13: Option<ProjectCancellationDate> = None;
+        let mut f14: Option<ProjectStartDate> = None;
+        let mut f15: Option<BuildingPermitIssueDate> = None;
+        let mut f16: Option<ProjectAnnouncementDate> = None;
+        let mut f17: Option<ProjectCompletionDate> = None;
+        let mut f18: Option<ProjectSuspensionDate> = None;
+        let mut f19: Option<FederalConstructionProjectID> = None;
+        let mut f20: Option<ConstructionSurveyDeptNo> = None;
+        let mut f21: Vec<NamedId> = Vec::new();
+        let mut f22: Option<TotalCostsOfProject> = None;
+        let mut f23: Option<ProjectStatus> = None;
+        let mut f24: Option<TypeOfClient> = None;
+        let mut f25: Option<TypeOfConstruction> = None;
+        let mut f26: Option<ConstructionProjectDescription> = None;
+        let mut f27: Option<DurationOfConstructionPhase> = None;
+        let mut f28: Option<PersonIdentification> = None;
+        let mut f29: Vec<PersonIdentification> = Vec::new();
+        let mut f30: Option<PersonIdentification> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "officialConstructionProjectFileNo") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "extensionOfOfficialConstructionProjectFileNo") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "newBuildingsForResidentialPurposeCompleted") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "newBuildingsForResidentialPurposeTotal") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "newBuildingsWithoutResidentialPurposeCompleted") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "newBuildingsWithoutResidentialPurposeTotal") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "newDwellingsCompleted") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "newDwellingsTotal") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "constructionWorkDone") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "typeOfConstructionProject") => 9,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "constructionLocalisation") => 10,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "withinBuildingAreaPerimeter") => 11,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "typeOfPermit") => 12,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "projectCancellationDate") => 13,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "projectStartDate") => 14,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "buildingPermitIssueDate") => 15,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "projectAnnouncementDate") => 16,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "projectCompletionDate") => 17,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "projectSuspensionDate") => 18,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "federalConstructionProjectID") => 19,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "constructionSurveyDeptNo") => 20,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "localID") => 21,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "totalCostsOfProject") => 22,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "projectStatus") => 23,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "typeOfClient") => 24,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "typeOfConstruction") => 25,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "constructionProjectDescription") => 26,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "durationOfConstructionPhase") => 27,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "planningPermissionApplicantDeputy") => 28,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "planningPermissionApplicant") => 29,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "constructionProjectAuthor") => 30,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <OfficialConstructionProjectFileNo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "officialConstructionProjectFileNo", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ExtensionOfOfficialConstructionProjectFileNo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "extensionOfOfficialConstructionProjectFileNo", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NewBuildingsForResidentialPurposeCompleted as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "newBuildingsForResidentialPurposeCompleted", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NewBuildingsForResidentialPurposeTotal as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "newBuildingsForResidentialPurposeTotal", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NewBuildingsWithoutResidentialPurposeCompleted as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "newBuildingsWithoutResidentialPurposeCompleted", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NewBuildingsWithoutResidentialPurposeTotal as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "newBuildingsWithoutResidentialPurposeTotal", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NewDwellingsCompleted as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "newDwellingsCompleted", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NewDwellingsTotal as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "newDwellingsTotal", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ConstructionWorkDone as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "constructionWorkDone", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let dup = f9.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <TypeOfConstructionProject as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f9 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "typeOfConstructionProject", found: 2, max: 1 }); } }
+                10 => { seen[10] = true; let dup = f10.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ConstructionLocalisation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f10 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "constructionLocalisation", found: 2, max: 1 }); } }
+                11 => { seen[11] = true; let dup = f11.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <WithinBuildingAreaPerimeter as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f11 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "withinBuildingAreaPerimeter", found: 2, max: 1 }); } }
+                12 => { seen[12] = true; let dup = f12.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <TypeOfPermit as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f12 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "typeOfPermit", found: 2, max: 1 }); } }
+                13 => { seen[13] = true; let dup = f13.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ProjectCancellationDate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f13 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "projectCancellationDate", found: 2, max: 1 }); } }
+                14 => { seen[14] = true; let dup = f14.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ProjectStartDate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f14 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "projectStartDate", found: 2, max: 1 }); } }
+                15 => { seen[15] = true; let dup = f15.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BuildingPermitIssueDate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f15 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "buildingPermitIssueDate", found: 2, max: 1 }); } }
+                16 => { seen[16] = true; let dup = f16.is_some(); let got = { let c = r.enter()?; <ProjectAnnouncementDate as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f16 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "projectAnnouncementDate", found: 2, max: 1 }); } }
+                17 => { seen[17] = true; let dup = f17.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ProjectCompletionDate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f17 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "projectCompletionDate", found: 2, max: 1 }); } }
+                18 => { seen[18] = true; let dup = f18.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ProjectSuspensionDate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f18 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "projectSuspensionDate", found: 2, max: 1 }); } }
+                19 => { seen[19] = true; let dup = f19.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <FederalConstructionProjectID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f19 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "federalConstructionProjectID", found: 2, max: 1 }); } }
+                20 => { seen[20] = true; let dup = f20.is_some(); let got = { let c = r.enter()?; <ConstructionSurveyDeptNo as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f20 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "constructionSurveyDeptNo", found: 2, max: 1 }); } }
+                21 => { seen[21] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f21.push(v), None => ok = false } }
+                22 => { seen[22] = true; let dup = f22.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <TotalCostsOfProject as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f22 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "totalCostsOfProject", found: 2, max: 1 }); } }
+                23 => { seen[23] = true; let dup = f23.is_some(); let got = { let c = r.enter()?; <ProjectStatus as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f23 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "projectStatus", found: 2, max: 1 }); } }
+                24 => { seen[24] = true; let dup = f24.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <TypeOfClient as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f24 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "typeOfClient", found: 2, max: 1 }); } }
+                25 => { seen[25] = true; let dup = f25.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <TypeOfConstruction as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f25 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "typeOfConstruction", found: 2, max: 1 }); } }
+                26 => { seen[26] = true; let dup = f26.is_some(); let got = { let c = r.enter()?; <ConstructionProjectDescription as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f26 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "constructionProjectDescription", found: 2, max: 1 }); } }
+                27 => { seen[27] = true; let dup = f27.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <DurationOfConstructionPhase as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f27 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "durationOfConstructionPhase", found: 2, max: 1 }); } }
+                28 => { seen[28] = true; let dup = f28.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <PersonIdentification as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f28 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "planningPermissionApplicantDeputy", found: 2, max: 1 }); } }
+                29 => { seen[29] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <PersonIdentification as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f29.push(v), None => ok = false } }
+                30 => { seen[30] = true; let dup = f30.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <PersonIdentification as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f30 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "constructionProjectAuthor", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[16] && f16.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "projectAnnouncementDate" }); ok = false; }
+        if !seen[20] && f20.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "constructionSurveyDeptNo" }); ok = false; }
+        if f21.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "localID", found: 0, min: 1 }); }
+        if !seen[23] && f23.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "projectStatus" }); ok = false; }
+        if !seen[26] && f26.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "constructionProjectDescription" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f16) = f16 else { return Ok(None) };
+        let Some(f20) = f20 else { return Ok(None) };
+        let Some(f23) = f23 else { return Ok(None) };
+        let Some(f26) = f26 else { return Ok(None) };
+        Ok(Some(Self { official_construction_project_file_no: f0, extension_of_official_construction_project_file_no: f1, new_buildings_for_residential_purpose_completed: f2, new_buildings_for_residential_purpose_total: f3, new_buildings_without_residential_purpose_completed: f4, new_buildings_without_residential_purpose_total: f5, new_dwellings_completed: f6, new_dwellings_total: f7, construction_work_done: f8, type_of_construction_project: f9, construction_localisation: f10, within_building_area_perimeter: f11, type_of_permit: f12, project_cancellation_date: f13, project_start_date: f14, building_permit_issue_date: f15, project_announcement_date: f16, project_completion_date: f17, project_suspension_date: f18, federal_construction_project_id: f19, construction_survey_dept_no: f20, local_id: f21, total_costs_of_project: f22, project_status: f23, type_of_client: f24, type_of_construction: f25, construction_project_description: f26, duration_of_construction_phase: f27, planning_permission_applicant_deputy: f28, planning_permission_applicant: f29, construction_project_author: f30 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["officialConstructionProjectFileNo", "extensionOfOfficialConstructionProjectFileNo", "newBuildingsForResidentialPurposeCompleted", "newBuildingsForResidentialPurposeTotal", "newBuildingsWithoutResidentialPurposeCompleted", "newBuildingsWithoutResidentialPurposeTotal", "newDwellingsCompleted", "newDwellingsTotal", "constructionWorkDone", "typeOfConstructionProject", "constructionLocalisation", "withinBuildingAreaPerimeter", "typeOfPermit", "projectCancellationDate", "projectStartDate", "buildingPermitIssueDate", "projectAnnouncementDate", "projectCompletionDate", "projectSuspensionDate", "federalConstructionProjectID", "constructionSurveyDeptNo", "localID", "totalCostsOfProject", "projectStatus", "typeOfClient", "typeOfConstruction", "constructionProjectDescription", "durationOfConstructionPhase", "planningPermissionApplicantDeputy", "planningPermissionApplicant", "constructionProjectAuthor"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.official_construction_project_file_no { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "officialConstructionProjectFileNo"); }
+        if let Some(v) = &self.extension_of_official_construction_project_file_no { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "extensionOfOfficialConstructionProjectFileNo"); }
+        if let Some(v) = &self.new_buildings_for_residential_purpose_completed { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "newBuildingsForResidentialPurposeCompleted"); }
+        if let Some(v) = &self.new_buildings_for_residential_purpose_total { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "newBuildingsForResidentialPurposeTotal"); }
+        if let Some(v) = &self.new_buildings_without_residential_purpose_completed { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "newBuildingsWithoutResidentialPurposeCompleted"); }
+        if let Some(v) = &self.new_buildings_without_residential_purpose_total { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "newBuildingsWithoutResidentialPurposeTotal"); }
+        if let Some(v) = &self.new_dwellings_completed { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "newDwellingsCompleted"); }
+        if let Some(v) = &self.new_dwellings_total { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "newDwellingsTotal"); }
+        if let Some(v) = &self.construction_work_done { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "constructionWorkDone"); }
+        if let Some(v) = &self.type_of_construction_project { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "typeOfConstructionProject"); }
+        if let Some(v) = &self.construction_localisation { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "constructionLocalisation"); }
+        if let Some(v) = &self.within_building_area_perimeter { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "withinBuildingAreaPerimeter"); }
+        if let Some(v) = &self.type_of_permit { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "typeOfPermit"); }
+        if let Some(v) = &self.project_cancellation_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "projectCancellationDate"); }
+        if let Some(v) = &self.project_start_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "projectStartDate"); }
+        if let Some(v) = &self.building_permit_issue_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "buildingPermitIssueDate"); }
+        { let v = &self.project_announcement_date; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "projectAnnouncementDate"); }
+        if let Some(v) = &self.project_completion_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "projectCompletionDate"); }
+        if let Some(v) = &self.project_suspension_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "projectSuspensionDate"); }
+        if let Some(v) = &self.federal_construction_project_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "federalConstructionProjectID"); }
+        { let v = &self.construction_survey_dept_no; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "constructionSurveyDeptNo"); }
+        for v in &self.local_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "localID"); }
+        if let Some(v) = &self.total_costs_of_project { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "totalCostsOfProject"); }
+        { let v = &self.project_status; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "projectStatus"); }
+        if let Some(v) = &self.type_of_client { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "typeOfClient"); }
+        if let Some(v) = &self.type_of_construction { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "typeOfConstruction"); }
+        { let v = &self.construction_project_description; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "constructionProjectDescription"); }
+        if let Some(v) = &self.duration_of_construction_phase { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "durationOfConstructionPhase"); }
+        if let Some(v) = &self.planning_permission_applicant_deputy { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "planningPermissionApplicantDeputy"); }
+        for v in &self.planning_permission_applicant { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "planningPermissionApplicant"); }
+        if let Some(v) = &self.construction_project_author { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "constructionProjectAuthor"); }
+    }
+}
+impl crate::read::XmlValue for ConstructionProject {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ConstructionProject {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Coordinates {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "east") | ("http://www.ech.ch/xmlns/eCH-0129/2", "north") | ("http://www.ech.ch/xmlns/eCH-0129/2", "originOfCoordinates"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "east") | ("http://www.ech.ch/xmlns/eCH-0129/2", "north") | ("http://www.ech.ch/xmlns/eCH-0129/2", "originOfCoordinates"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<CoordinatesEast> = None;
+        let mut f1: Option<CoordinatesNorth> = None;
+        let mut f2: Option<OriginOfCoordinates> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "east") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "north") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "originOfCoordinates") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <CoordinatesEast as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "east", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <CoordinatesNorth as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "north", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <OriginOfCoordinates as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "originOfCoordinates", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "east" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "north" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "originOfCoordinates" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { east: f0, north: f1, origin_of_coordinates: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["east", "north", "originOfCoordinates"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.east; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "east"); }
+        { let v = &self.north; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "north"); }
+        { let v = &self.origin_of_coordinates; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "originOfCoordinates"); }
+    }
+}
+impl crate::read::XmlValue for Coordinates {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Coordinates {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl DatePartiallyKnownChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "yearMonthDay") | ("http://www.ech.ch/xmlns/eCH-0129/2", "yearMonth") | ("http://www.ech.ch/xmlns/eCH-0129/2", "year"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0129/2", "yearMonthDay") => Ok({ let c = r.enter()?; <xs::Date as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::YearMonthDay)),
+            ("http://www.ech.ch/xmlns/eCH-0129/2", "yearMonth") => Ok({ let c = r.enter()?; <xs::GYearMonth as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::YearMonth)),
+            ("http://www.ech.ch/xmlns/eCH-0129/2", "year") => Ok({ let c = r.enter()?; <xs::GYear as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Year)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::YearMonthDay(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "yearMonthDay"),
+            Self::YearMonth(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "yearMonth"),
+            Self::Year(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "year"),
+        }
+    }
+}
+impl DatePartiallyKnown {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        DatePartiallyKnownChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        DatePartiallyKnownChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<DatePartiallyKnownChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if DatePartiallyKnownChoice::accepts(ns, local) => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = DatePartiallyKnownChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { choice: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for DatePartiallyKnown {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for DatePartiallyKnown {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Dwelling {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/2", "federalDwellingID") | ("http://www.ech.ch/xmlns/eCH-0129/2", "administrativeDwellingNo") | ("http://www.ech.ch/xmlns/eCH-0129/2", "physicalDwellingNo") | ("http://www.ech.ch/xmlns/eCH-0129/2", "dateOfConstruction") | ("http://www.ech.ch/xmlns/eCH-0129/2", "dateOfDemolition") | ("http://www.ech.ch/xmlns/eCH-0129/2", "floor") | ("http://www.ech.ch/xmlns/eCH-0129/2", "locationOfDwellingOnFloor") | ("http://www.ech.ch/xmlns/eCH-0129/2", "surfaceAreaOfDwelling") | ("http://www.ech.ch/xmlns/eCH-0129/2", "noOfHabitableRooms") | ("http://www.ech.ch/xmlns/eCH-0129/2", "kitchen") | ("http://www.ech.ch/xmlns/eCH-0129/2", "purposeOfDwelling") | ("http://www.ech.ch/xmlns/eCH-0129/2", "dwellingStatus") | ("http://www.ech.ch/xmlns/eCH-0129/2", "multipleFloor"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/2", "federalDwellingID") | ("http://www.ech.ch/xmlns/eCH-0129/2", "administrativeDwellingNo") | ("http://www.ech.ch/xmlns/eCH-0129/2", "physicalDwellingNo") | ("http://www.ech.ch/xmlns/eCH-0129/2", "dateOfConstruction") | ("http://www.ech.ch/xmlns/eCH-0129/2", "dateOfDemolition") | ("http://www.ech.ch/xmlns/eCH-0129/2", "floor") | ("http://www.ech.ch/xmlns/eCH-0129/2", "locationOfDwellingOnFloor") | ("http://www.ech.ch/xmlns/eCH-0129/2", "surfaceAreaOfDwelling") | ("http://www.ech.ch/xmlns/eCH-0129/2", "noOfHabitableRooms") | ("http://www.ech.ch/xmlns/eCH-0129/2", "kitchen") | ("http://www.ech.ch/xmlns/eCH-0129/2", "purposeOfDwelling") | ("http://www.ech.ch/xmlns/eCH-0129/2", "dwellingStatus") | ("http://www.ech.ch/xmlns/eCH-0129/2", "multipleFloor"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 14];
+        let mut f0: Vec<NamedId> = Vec::new();
+        let mut f1: Option<FederalDwellingID> = None;
+        let mut f2: Option<AdministrativeDwellingNo> = None;
+        let mut f3: Option<PhysicalDwellingNo> = None;
+        let mut f4: Option<DatePartiallyKnown> = None;
+        let mut f5: Option<DatePartiallyKnown> = None;
+        let mut f6: Option<Floor> = None;
+        let mut f7: Option<LocationOfDwellingOnFloor> = None;
+        let mut f8: Option<SurfaceAreaOfDwelling> = None;
+        let mut f9: Option<NoOfHabitableRooms> = None;
+        let mut f10: Option<Kitchen> = None;
+        let mut f11: Option<PurposeOfDwelling> = None;
+        let mut f12: Option<DwellingStatus> = None;
+        let mut f13: Option<MultipleFloor> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "localID") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "federalDwellingID") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "administrativeDwellingNo") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "physicalDwellingNo") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "dateOfConstruction") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "dateOfDemolition") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "floor") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "locationOfDwellingOnFloor") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "surfaceAreaOfDwelling") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "noOfHabitableRooms") => 9,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "kitchen") => 10,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "purposeOfDwelling") => 11,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "dwellingStatus") => 12,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "multipleFloor") => 13,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <FederalDwellingID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "federalDwellingID", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <AdministrativeDwellingNo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "administrativeDwellingNo", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <PhysicalDwellingNo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "physicalDwellingNo", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <DatePartiallyKnown as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateOfConstruction", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <DatePartiallyKnown as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateOfDemolition", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Floor as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "floor", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <LocationOfDwellingOnFloor as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "locationOfDwellingOnFloor", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SurfaceAreaOfDwelling as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "surfaceAreaOfDwelling", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let dup = f9.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NoOfHabitableRooms as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f9 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "noOfHabitableRooms", found: 2, max: 1 }); } }
+                10 => { seen[10] = true; let dup = f10.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Kitchen as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f10 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "kitchen", found: 2, max: 1 }); } }
+                11 => { seen[11] = true; let dup = f11.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <PurposeOfDwelling as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f11 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "purposeOfDwelling", found: 2, max: 1 }); } }
+                12 => { seen[12] = true; let dup = f12.is_some(); let got = { let c = r.enter()?; <DwellingStatus as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f12 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dwellingStatus", found: 2, max: 1 }); } }
+                13 => { seen[13] = true; let dup = f13.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <MultipleFloor as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f13 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "multipleFloor", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if f0.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "localID", found: 0, min: 1 }); }
+        if !seen[12] && f12.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "dwellingStatus" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f12) = f12 else { return Ok(None) };
+        Ok(Some(Self { local_id: f0, federal_dwelling_id: f1, administrative_dwelling_no: f2, physical_dwelling_no: f3, date_of_construction: f4, date_of_demolition: f5, floor: f6, location_of_dwelling_on_floor: f7, surface_area_of_dwelling: f8, no_of_habitable_rooms: f9, kitchen: f10, purpose_of_dwelling: f11, dwelling_status: f12, multiple_floor: f13 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["localID", "federalDwellingID", "administrativeDwellingNo", "physicalDwellingNo", "dateOfConstruction", "dateOfDemolition", "floor", "locationOfDwellingOnFloor", "surfaceAreaOfDwelling", "noOfHabitableRooms", "kitchen", "purposeOfDwelling", "dwellingStatus", "multipleFloor"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.local_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "localID"); }
+        if let Some(v) = &self.federal_dwelling_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "federalDwellingID"); }
+        if let Some(v) = &self.administrative_dwelling_no { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "administrativeDwellingNo"); }
+        if let Some(v) = &self.physical_dwelling_no { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "physicalDwellingNo"); }
+        if let Some(v) = &self.date_of_construction { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "dateOfConstruction"); }
+        if let Some(v) = &self.date_of_demolition { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "dateOfDemolition"); }
+        if let Some(v) = &self.floor { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "floor"); }
+        if let Some(v) = &self.location_of_dwelling_on_floor { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "locationOfDwellingOnFloor"); }
+        if let Some(v) = &self.surface_area_of_dwelling { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "surfaceAreaOfDwelling"); }
+        if let Some(v) = &self.no_of_habitable_rooms { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "noOfHabitableRooms"); }
+        if let Some(v) = &self.kitchen { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "kitchen"); }
+        if let Some(v) = &self.purpose_of_dwelling { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "purposeOfDwelling"); }
+        { let v = &self.dwelling_status; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "dwellingStatus"); }
+        if let Some(v) = &self.multiple_floor { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "multipleFloor"); }
+    }
+}
+impl crate::read::XmlValue for Dwelling {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Dwelling {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl FiscalOwnership {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "fiscalRelationship") | ("http://www.ech.ch/xmlns/eCH-0129/2", "kindOfOwnership") | ("http://www.ech.ch/xmlns/eCH-0129/2", "tally") | ("http://www.ech.ch/xmlns/eCH-0129/2", "denominator") | ("http://www.ech.ch/xmlns/eCH-0129/2", "accessionDate") | ("http://www.ech.ch/xmlns/eCH-0129/2", "validFrom") | ("http://www.ech.ch/xmlns/eCH-0129/2", "validTill"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "fiscalRelationship") | ("http://www.ech.ch/xmlns/eCH-0129/2", "kindOfOwnership") | ("http://www.ech.ch/xmlns/eCH-0129/2", "tally") | ("http://www.ech.ch/xmlns/eCH-0129/2", "denominator") | ("http://www.ech.ch/xmlns/eCH-0129/2", "accessionDate") | ("http://www.ech.ch/xmlns/eCH-0129/2", "validFrom") | ("http://www.ech.ch/xmlns/eCH-0129/2", "validTill"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 7];
+        let mut f0: Option<FiscalOwnershipFiscalRelationship> = None;
+        let mut f1: Option<FiscalOwnershipKindOfOwnership> = None;
+        let mut f2: Option<FiscalOwnershipTally> = None;
+        let mut f3: Option<FiscalOwnershipDenominator> = None;
+        let mut f4: Option<xs::Date> = None;
+        let mut f5: Option<xs::Date> = None;
+        let mut f6: Option<xs::Date> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "fiscalRelationship") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "kindOfOwnership") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "tally") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "denominator") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "accessionDate") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "validFrom") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "validTill") => 6,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <FiscalOwnershipFiscalRelationship as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "fiscalRelationship", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <FiscalOwnershipKindOfOwnership as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "kindOfOwnership", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <FiscalOwnershipTally as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "tally", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <FiscalOwnershipDenominator as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "denominator", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; <xs::Date as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "accessionDate", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "validFrom", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "validTill", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "fiscalRelationship" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "kindOfOwnership" }); ok = false; }
+        if !seen[4] && f4.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "accessionDate" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f4) = f4 else { return Ok(None) };
+        Ok(Some(Self { fiscal_relationship: f0, kind_of_ownership: f1, tally: f2, denominator: f3, accession_date: f4, valid_from: f5, valid_till: f6 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["fiscalRelationship", "kindOfOwnership", "tally", "denominator", "accessionDate", "validFrom", "validTill"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.fiscal_relationship; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "fiscalRelationship"); }
+        { let v = &self.kind_of_ownership; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "kindOfOwnership"); }
+        if let Some(v) = &self.tally { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "tally"); }
+        if let Some(v) = &self.denominator { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "denominator"); }
+        { let v = &self.accession_date; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "accessionDate"); }
+        if let Some(v) = &self.valid_from { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "validFrom"); }
+        if let Some(v) = &self.valid_till { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "validTill"); }
+    }
+}
+impl crate::read::XmlValue for FiscalOwnership {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for FiscalOwnership {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Heating {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "energySourceForHeatingSystem") | ("http://www.ech.ch/xmlns/eCH-0129/2", "heatingSystem"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "energySourceForHeatingSystem") | ("http://www.ech.ch/xmlns/eCH-0129/2", "heatingSystem"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<EnergySourceForHeatingSystem> = None;
+        let mut f1: Option<HeatingSystem> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "energySourceForHeatingSystem") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "heatingSystem") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EnergySourceForHeatingSystem as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "energySourceForHeatingSystem", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <HeatingSystem as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "heatingSystem", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { energy_source_for_heating_system: f0, heating_system: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["energySourceForHeatingSystem", "heatingSystem"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.energy_source_for_heating_system { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "energySourceForHeatingSystem"); }
+        if let Some(v) = &self.heating_system { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "heatingSystem"); }
+    }
+}
+impl crate::read::XmlValue for Heating {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Heating {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl HotWater {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "energySourceForHotWaterSystem") | ("http://www.ech.ch/xmlns/eCH-0129/2", "hotWaterSystem"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "energySourceForHotWaterSystem") | ("http://www.ech.ch/xmlns/eCH-0129/2", "hotWaterSystem"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<EnergySourceForHotWaterSystem> = None;
+        let mut f1: Option<HotWaterSystem> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "energySourceForHotWaterSystem") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "hotWaterSystem") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EnergySourceForHotWaterSystem as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "energySourceForHotWaterSystem", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <HotWaterSystem as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "hotWaterSystem", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { energy_source_for_hot_water_system: f0, hot_water_system: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["energySourceForHotWaterSystem", "hotWaterSystem"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.energy_source_for_hot_water_system { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "energySourceForHotWaterSystem"); }
+        if let Some(v) = &self.hot_water_system { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "hotWaterSystem"); }
+    }
+}
+impl crate::read::XmlValue for HotWater {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for HotWater {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl InsuranceObject {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "startDate") | ("http://www.ech.ch/xmlns/eCH-0129/2", "endDate") | ("http://www.ech.ch/xmlns/eCH-0129/2", "insuranceNumber") | ("http://www.ech.ch/xmlns/eCH-0129/2", "purposeCode"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "startDate") | ("http://www.ech.ch/xmlns/eCH-0129/2", "endDate") | ("http://www.ech.ch/xmlns/eCH-0129/2", "insuranceNumber") | ("http://www.ech.ch/xmlns/eCH-0129/2", "purposeCode"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<xs::Date> = None;
+        let mut f1: Option<xs::Date> = None;
+        let mut f2: Option<BuildingInsuranceNumber> = None;
+        let mut f3: Option<PurposeCode> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "startDate") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "endDate") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "insuranceNumber") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "purposeCode") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "startDate", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "endDate", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <BuildingInsuranceNumber as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "insuranceNumber", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <PurposeCode as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "purposeCode", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "insuranceNumber" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { start_date: f0, end_date: f1, insurance_number: f2, purpose_code: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["startDate", "endDate", "insuranceNumber", "purposeCode"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.start_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "startDate"); }
+        if let Some(v) = &self.end_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "endDate"); }
+        { let v = &self.insurance_number; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "insuranceNumber"); }
+        if let Some(v) = &self.purpose_code { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "purposeCode"); }
+    }
+}
+impl crate::read::XmlValue for InsuranceObject {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for InsuranceObject {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl LocalisationName {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "localisationLanguage") | ("http://www.ech.ch/xmlns/eCH-0129/2", "localisationDescription") | ("http://www.ech.ch/xmlns/eCH-0129/2", "localisationDescriptionShort") | ("http://www.ech.ch/xmlns/eCH-0129/2", "localisationDescriptionIndex"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "localisationLanguage") | ("http://www.ech.ch/xmlns/eCH-0129/2", "localisationDescription") | ("http://www.ech.ch/xmlns/eCH-0129/2", "localisationDescriptionShort") | ("http://www.ech.ch/xmlns/eCH-0129/2", "localisationDescriptionIndex"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<LocalisationLanguage> = None;
+        let mut f1: Option<LongNameOfLocalisation> = None;
+        let mut f2: Option<ShortNameOfLocalisation> = None;
+        let mut f3: Option<IndexNameOfLocalisation> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "localisationLanguage") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "localisationDescription") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "localisationDescriptionShort") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "localisationDescriptionIndex") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <LocalisationLanguage as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "localisationLanguage", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <LongNameOfLocalisation as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "localisationDescription", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ShortNameOfLocalisation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "localisationDescriptionShort", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <IndexNameOfLocalisation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "localisationDescriptionIndex", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "localisationLanguage" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "localisationDescription" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { localisation_language: f0, localisation_description: f1, localisation_description_short: f2, localisation_description_index: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["localisationLanguage", "localisationDescription", "localisationDescriptionShort", "localisationDescriptionIndex"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.localisation_language; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "localisationLanguage"); }
+        { let v = &self.localisation_description; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "localisationDescription"); }
+        if let Some(v) = &self.localisation_description_short { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "localisationDescriptionShort"); }
+        if let Some(v) = &self.localisation_description_index { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "localisationDescriptionIndex"); }
+    }
+}
+impl crate::read::XmlValue for LocalisationName {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for LocalisationName {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl LocalisationSection {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "ELOKID") | ("http://www.ech.ch/xmlns/eCH-0129/2", "zipcode6"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "ELOKID") | ("http://www.ech.ch/xmlns/eCH-0129/2", "zipcode6"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<ELOKID> = None;
+        let mut f1: Option<Zipcode6> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "ELOKID") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "zipcode6") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <ELOKID as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "ELOKID", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <Zipcode6 as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "zipcode6", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "ELOKID" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "zipcode6" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { elokid: f0, zipcode6: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["ELOKID", "zipcode6"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.elokid; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "ELOKID"); }
+        { let v = &self.zipcode6; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "zipcode6"); }
+    }
+}
+impl crate::read::XmlValue for LocalisationSection {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for LocalisationSection {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Localisation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "ELOKID") | ("http://www.ech.ch/xmlns/eCH-0129/2", "localisationStatus") | ("http://www.ech.ch/xmlns/eCH-0129/2", "localisationKind") | ("http://www.ech.ch/xmlns/eCH-0129/2", "numberingPrinciple") | ("http://www.ech.ch/xmlns/eCH-0129/2", "isOfficialDescription") | ("http://www.ech.ch/xmlns/eCH-0129/2", "federalStreetID") | ("http://www.ech.ch/xmlns/eCH-0129/2", "communalStreetID") | ("http://www.ech.ch/xmlns/eCH-0129/2", "localID"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "ELOKID") | ("http://www.ech.ch/xmlns/eCH-0129/2", "localisationStatus") | ("http://www.ech.ch/xmlns/eCH-0129/2", "localisationKind") | ("http://www.ech.ch/xmlns/eCH-0129/2", "numberingPrinciple") | ("http://www.ech.ch/xmlns/eCH-0129/2", "isOfficialDescription") | ("http://www.ech.ch/xmlns/eCH-0129/2", "federalStreetID") | ("http://www.ech.ch/xmlns/eCH-0129/2", "communalStreetID") | ("http://www.ech.ch/xmlns/eCH-0129/2", "localID"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 8];
+        let mut f0: Option<ELOKID> = None;
+        let mut f1: Option<LocalisationStatus> = None;
+        let mut f2: Option<LocalisationKind> = None;
+        let mut f3: Option<NumberingPrinciple> = None;
+        let mut f4: Option<IsOfficialDescription> = None;
+        let mut f5: Option<FederalStreetID> = None;
+        let mut f6: Option<CommunalStreetID> = None;
+        let mut f7: Option<NamedId> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "ELOKID") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "localisationStatus") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "localisationKind") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "numberingPrinciple") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "isOfficialDescription") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "federalStreetID") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "communalStreetID") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "localID") => 7,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ELOKID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "ELOKID", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <LocalisationStatus as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "localisationStatus", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <LocalisationKind as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "localisationKind", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NumberingPrinciple as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "numberingPrinciple", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; <IsOfficialDescription as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "isOfficialDescription", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <FederalStreetID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "federalStreetID", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CommunalStreetID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "communalStreetID", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "localID", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "localisationStatus" }); ok = false; }
+        if !seen[4] && f4.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "isOfficialDescription" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f4) = f4 else { return Ok(None) };
+        Ok(Some(Self { elokid: f0, localisation_status: f1, localisation_kind: f2, numbering_principle: f3, is_official_description: f4, federal_street_id: f5, communal_street_id: f6, local_id: f7 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["ELOKID", "localisationStatus", "localisationKind", "numberingPrinciple", "isOfficialDescription", "federalStreetID", "communalStreetID", "localID"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.elokid { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "ELOKID"); }
+        { let v = &self.localisation_status; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "localisationStatus"); }
+        if let Some(v) = &self.localisation_kind { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "localisationKind"); }
+        if let Some(v) = &self.numbering_principle { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "numberingPrinciple"); }
+        { let v = &self.is_official_description; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "isOfficialDescription"); }
+        if let Some(v) = &self.federal_street_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "federalStreetID"); }
+        if let Some(v) = &self.communal_street_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "communalStreetID"); }
+        if let Some(v) = &self.local_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "localID"); }
+    }
+}
+impl crate::read::XmlValue for Localisation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Localisation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl LocalityChoiceOption1 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "swissZipCode") | ("http://www.ech.ch/xmlns/eCH-0129/2", "swissZipCodeAddOn") | ("http://www.ech.ch/xmlns/eCH-0129/2", "swissZipCodeId"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "swissZipCode") | ("http://www.ech.ch/xmlns/eCH-0129/2", "swissZipCodeAddOn") | ("http://www.ech.ch/xmlns/eCH-0129/2", "swissZipCodeId"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<crate::ech0010::v5::SwissZipCode> = None;
+        let mut f1: Option<crate::ech0010::v5::SwissZipCodeAddOn> = None;
+        let mut f2: Option<crate::ech0010::v5::SwissZipCodeId> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "swissZipCode") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "swissZipCodeAddOn") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "swissZipCodeId") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0010::v5::SwissZipCode as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "swissZipCode", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0010::v5::SwissZipCodeAddOn as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "swissZipCodeAddOn", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0010::v5::SwissZipCodeId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "swissZipCodeId", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "swissZipCode" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { swiss_zip_code: f0, swiss_zip_code_add_on: f1, swiss_zip_code_id: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["swissZipCode", "swissZipCodeAddOn", "swissZipCodeId"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.swiss_zip_code; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "swissZipCode"); }
+        if let Some(v) = &self.swiss_zip_code_add_on { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "swissZipCodeAddOn"); }
+        if let Some(v) = &self.swiss_zip_code_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "swissZipCodeId"); }
+    }
+}
+impl crate::read::XmlValue for LocalityChoiceOption1 {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for LocalityChoiceOption1 {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl LocalityChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "foreignZipCode")) || LocalityChoiceOption1::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            (ns, local) if LocalityChoiceOption1::accepts(ns, local) => Ok(LocalityChoiceOption1::read_children(r, start, Some(|_, _| true))?.map(Self::SwissZipCode)),
+            ("http://www.ech.ch/xmlns/eCH-0129/2", "foreignZipCode") => Ok({ let c = r.enter()?; <crate::ech0010::v5::ForeignZipCode as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::ForeignZipCode)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::SwissZipCode(v) => v.write_children(w),
+            Self::ForeignZipCode(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "foreignZipCode"),
+        }
+    }
+}
+impl Locality {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "locality") | ("http://www.ech.ch/xmlns/eCH-0129/2", "town") | ("http://www.ech.ch/xmlns/eCH-0129/2", "country")) || LocalityChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "locality") | ("http://www.ech.ch/xmlns/eCH-0129/2", "town") | ("http://www.ech.ch/xmlns/eCH-0129/2", "country")) || LocalityChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<crate::ech0010::v5::Locality> = None;
+        let mut f1: Option<crate::ech0010::v5::Town> = None;
+        let mut f2: Option<LocalityChoice> = None;
+        let mut f3: Option<crate::ech0010::v5::CountryIdIso2> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "locality") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "town") => 1,
+                (ns, local) if LocalityChoice::accepts(ns, local) => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "country") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0010::v5::Locality as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "locality", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0010::v5::Town as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "town", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = LocalityChoice::read(r, start)?; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice2", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0010::v5::CountryIdIso2 as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "country", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "town" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { locality: f0, town: f1, choice2: f2, country: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["locality", "town", "choice2", "country"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.locality { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "locality"); }
+        { let v = &self.town; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "town"); }
+        if let Some(v) = &self.choice2 { v.write(w); }
+        if let Some(v) = &self.country { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "country"); }
+    }
+}
+impl crate::read::XmlValue for Locality {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Locality {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl NamedId {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "IdCategory") | ("http://www.ech.ch/xmlns/eCH-0129/2", "Id"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "IdCategory") | ("http://www.ech.ch/xmlns/eCH-0129/2", "Id"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<IDCategory> = None;
+        let mut f1: Option<NamedIdId> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "IdCategory") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "Id") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <IDCategory as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "IdCategory", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <NamedIdId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "Id", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "IdCategory" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "Id" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { id_category: f0, id: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["IdCategory", "Id"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.id_category; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "IdCategory"); }
+        { let v = &self.id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "Id"); }
+    }
+}
+impl crate::read::XmlValue for NamedId {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for NamedId {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl PersonIdentificationChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "individual") | ("http://www.ech.ch/xmlns/eCH-0129/2", "organisation"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0129/2", "individual") => Ok({ let c = r.enter()?; <crate::ech0044::v3::PersonIdentificationLight as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Individual)),
+            ("http://www.ech.ch/xmlns/eCH-0129/2", "organisation") => Ok({ let c = r.enter()?; <crate::ech0097::v1::OrganisationIdentification as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Organisation)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::Individual(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "individual"),
+            Self::Organisation(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "organisation"),
+        }
+    }
+}
+impl PersonIdentification {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        PersonIdentificationChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        PersonIdentificationChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<PersonIdentificationChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if PersonIdentificationChoice::accepts(ns, local) => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = PersonIdentificationChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { choice: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for PersonIdentification {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for PersonIdentification {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl RealestateIdentification {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "EGRID") | ("http://www.ech.ch/xmlns/eCH-0129/2", "number") | ("http://www.ech.ch/xmlns/eCH-0129/2", "numberSuffix") | ("http://www.ech.ch/xmlns/eCH-0129/2", "subDistrict") | ("http://www.ech.ch/xmlns/eCH-0129/2", "lot"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "EGRID") | ("http://www.ech.ch/xmlns/eCH-0129/2", "number") | ("http://www.ech.ch/xmlns/eCH-0129/2", "numberSuffix") | ("http://www.ech.ch/xmlns/eCH-0129/2", "subDistrict") | ("http://www.ech.ch/xmlns/eCH-0129/2", "lot"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 5];
+        let mut f0: Option<RealestateIdentificationEGRID> = None;
+        let mut f1: Option<RealestateIdentificationNumber> = None;
+        let mut f2: Option<RealestateIdentificationNumberSuffix> = None;
+        let mut f3: Option<RealestateIdentificationSubDistrict> = None;
+        let mut f4: Option<RealestateIdentificationLot> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "EGRID") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "number") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "numberSuffix") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "subDistrict") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "lot") => 4,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <RealestateIdentificationEGRID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "EGRID", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <RealestateIdentificationNumber as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "number", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <RealestateIdentificationNumberSuffix as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "numberSuffix", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <RealestateIdentificationSubDistrict as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "subDistrict", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <RealestateIdentificationLot as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "lot", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "number" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { egrid: f0, number: f1, number_suffix: f2, sub_district: f3, lot: f4 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["EGRID", "number", "numberSuffix", "subDistrict", "lot"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.egrid { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "EGRID"); }
+        { let v = &self.number; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "number"); }
+        if let Some(v) = &self.number_suffix { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "numberSuffix"); }
+        if let Some(v) = &self.sub_district { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "subDistrict"); }
+        if let Some(v) = &self.lot { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "lot"); }
+    }
+}
+impl crate::read::XmlValue for RealestateIdentification {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for RealestateIdentification {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Realestate {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "realestateIdentification") | ("http://www.ech.ch/xmlns/eCH-0129/2", "authority") | ("http://www.ech.ch/xmlns/eCH-0129/2", "date") | ("http://www.ech.ch/xmlns/eCH-0129/2", "realestateType") | ("http://www.ech.ch/xmlns/eCH-0129/2", "status") | ("http://www.ech.ch/xmlns/eCH-0129/2", "mutnumber") | ("http://www.ech.ch/xmlns/eCH-0129/2", "squareMeasure"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "realestateIdentification") | ("http://www.ech.ch/xmlns/eCH-0129/2", "authority") | ("http://www.ech.ch/xmlns/eCH-0129/2", "date") | ("http://www.ech.ch/xmlns/eCH-0129/2", "realestateType") | ("http://www.ech.ch/xmlns/eCH-0129/2", "status") | ("http://www.ech.ch/xmlns/eCH-0129/2", "mutnumber") | ("http://www.ech.ch/xmlns/eCH-0129/2", "squareMeasure"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 7];
+        let mut f0: Option<RealestateIdentification> = None;
+        let mut f1: Option<Authority> = None;
+        let mut f2: Option<RealestateDate> = None;
+        let mut f3: Option<RealestateTypeType> = None;
+        let mut f4: Option<RealestateStatus> = None;
+        let mut f5: Option<RealestateMutnumber> = None;
+        let mut f6: Option<SquareMeasure> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "realestateIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "authority") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "date") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "realestateType") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "status") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "mutnumber") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "squareMeasure") => 6,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <RealestateIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "realestateIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Authority as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "authority", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <RealestateDate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "date", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <RealestateTypeType as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "realestateType", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <RealestateStatus as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "status", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <RealestateMutnumber as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "mutnumber", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SquareMeasure as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "squareMeasure", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "realestateIdentification" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "realestateType" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        Ok(Some(Self { realestate_identification: f0, authority: f1, date: f2, realestate_type: f3, status: f4, mutnumber: f5, square_measure: f6 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["realestateIdentification", "authority", "date", "realestateType", "status", "mutnumber", "squareMeasure"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.realestate_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "realestateIdentification"); }
+        if let Some(v) = &self.authority { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "authority"); }
+        if let Some(v) = &self.date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "date"); }
+        { let v = &self.realestate_type; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "realestateType"); }
+        if let Some(v) = &self.status { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "status"); }
+        if let Some(v) = &self.mutnumber { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "mutnumber"); }
+        if let Some(v) = &self.square_measure { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "squareMeasure"); }
+    }
+}
+impl crate::read::XmlValue for Realestate {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Realestate {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ValueChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "amount") | ("http://www.ech.ch/xmlns/eCH-0129/2", "percentage"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0129/2", "amount") => Ok({ let c = r.enter()?; <ValueChoiceAmount as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Amount)),
+            ("http://www.ech.ch/xmlns/eCH-0129/2", "percentage") => Ok({ let c = r.enter()?; <ValueChoicePercentage as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Percentage)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::Amount(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "amount"),
+            Self::Percentage(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "percentage"),
+        }
+    }
+}
+impl Value {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        ValueChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        ValueChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<ValueChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if ValueChoice::accepts(ns, local) => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = ValueChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { choice: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for Value {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Value {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ValueTypeType {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "baseYear") | ("http://www.ech.ch/xmlns/eCH-0129/2", "validFrom") | ("http://www.ech.ch/xmlns/eCH-0129/2", "indexValue") | ("http://www.ech.ch/xmlns/eCH-0129/2", "value") | ("http://www.ech.ch/xmlns/eCH-0129/2", "valueID") | ("http://www.ech.ch/xmlns/eCH-0129/2", "typeOfvalue"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/2", "baseYear") | ("http://www.ech.ch/xmlns/eCH-0129/2", "validFrom") | ("http://www.ech.ch/xmlns/eCH-0129/2", "indexValue") | ("http://www.ech.ch/xmlns/eCH-0129/2", "value") | ("http://www.ech.ch/xmlns/eCH-0129/2", "valueID") | ("http://www.ech.ch/xmlns/eCH-0129/2", "typeOfvalue"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 6];
+        let mut f0: Option<ValueTypeTypeBaseYear> = None;
+        let mut f1: Option<ValidFrom> = None;
+        let mut f2: Option<ValueTypeTypeIndexValue> = None;
+        let mut f3: Option<Value> = None;
+        let mut f4: Option<ValueID> = None;
+        let mut f5: Option<TypeOfvalue> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "baseYear") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "validFrom") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "indexValue") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "value") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "valueID") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0129/2", "typeOfvalue") => 5,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ValueTypeTypeBaseYear as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "baseYear", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ValidFrom as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "validFrom", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ValueTypeTypeIndexValue as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "indexValue", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <Value as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "value", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ValueID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "valueID", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; <TypeOfvalue as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "typeOfvalue", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "value" }); ok = false; }
+        if !seen[5] && f5.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "typeOfvalue" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f3) = f3 else { return Ok(None) };
+        let Some(f5) = f5 else { return Ok(None) };
+        Ok(Some(Self { base_year: f0, valid_from: f1, index_value: f2, value: f3, value_id: f4, type_ofvalue: f5 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["baseYear", "validFrom", "indexValue", "value", "valueID", "typeOfvalue"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.base_year { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "baseYear"); }
+        if let Some(v) = &self.valid_from { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "validFrom"); }
+        if let Some(v) = &self.index_value { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "indexValue"); }
+        { let v = &self.value; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "value"); }
+        if let Some(v) = &self.value_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "valueID"); }
+        { let v = &self.type_ofvalue; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/2", "typeOfvalue"); }
+    }
+}
+impl crate::read::XmlValue for ValueTypeType {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ValueTypeType {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}

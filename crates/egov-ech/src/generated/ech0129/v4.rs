@@ -2943,3 +2943,5279 @@ pub struct Value {
     pub choice: ValueChoice,
 }
 
+impl Area {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "areaType") | ("http://www.ech.ch/xmlns/eCH-0129/4", "areaDescriptionCode") | ("http://www.ech.ch/xmlns/eCH-0129/4", "areaDescription") | ("http://www.ech.ch/xmlns/eCH-0129/4", "areaValue"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "areaType") | ("http://www.ech.ch/xmlns/eCH-0129/4", "areaDescriptionCode") | ("http://www.ech.ch/xmlns/eCH-0129/4", "areaDescription") | ("http://www.ech.ch/xmlns/eCH-0129/4", "areaValue"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<AreaTypeType> = None;
+        let mut f1: Option<AreaDescriptionCode> = None;
+        let mut f2: Option<AreaDescription> = None;
+        let mut f3: Option<AreaValue> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "areaType") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "areaDescriptionCode") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "areaDescription") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "areaValue") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <AreaTypeType as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "areaType", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <AreaDescriptionCode as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "areaDescriptionCode", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <AreaDescription as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "areaDescription", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <AreaValue as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "areaValue", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "areaType" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "areaDescriptionCode" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "areaDescription" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "areaValue" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        Ok(Some(Self { area_type: f0, area_description_code: f1, area_description: f2, area_value: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["areaType", "areaDescriptionCode", "areaDescription", "areaValue"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.area_type; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "areaType"); }
+        { let v = &self.area_description_code; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "areaDescriptionCode"); }
+        { let v = &self.area_description; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "areaDescription"); }
+        { let v = &self.area_value; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "areaValue"); }
+    }
+}
+impl crate::read::XmlValue for Area {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Area {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl BuildingDateChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "yearMonthDay") | ("http://www.ech.ch/xmlns/eCH-0129/4", "yearMonth") | ("http://www.ech.ch/xmlns/eCH-0129/4", "year") | ("http://www.ech.ch/xmlns/eCH-0129/4", "periodOfConstruction"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0129/4", "yearMonthDay") => Ok({ let c = r.enter()?; <BuildingDateChoiceYearMonthDay as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::YearMonthDay)),
+            ("http://www.ech.ch/xmlns/eCH-0129/4", "yearMonth") => Ok({ let c = r.enter()?; <BuildingDateChoiceYearMonth as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::YearMonth)),
+            ("http://www.ech.ch/xmlns/eCH-0129/4", "year") => Ok({ let c = r.enter()?; <BuildingDateChoiceYear as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Year)),
+            ("http://www.ech.ch/xmlns/eCH-0129/4", "periodOfConstruction") => Ok({ let c = r.enter()?; <PeriodOfConstruction as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::PeriodOfConstruction)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::YearMonthDay(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "yearMonthDay"),
+            Self::YearMonth(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "yearMonth"),
+            Self::Year(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "year"),
+            Self::PeriodOfConstruction(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "periodOfConstruction"),
+        }
+    }
+}
+impl BuildingDate {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        BuildingDateChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        BuildingDateChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<BuildingDateChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if BuildingDateChoice::accepts(ns, local) => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = BuildingDateChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { choice: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for BuildingDate {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for BuildingDate {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl BuildingEntranceIdentification {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "EGID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "EGAID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "EDID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "localID"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "EGID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "EGAID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "EDID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "localID"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<EGID> = None;
+        let mut f1: Option<EGAID> = None;
+        let mut f2: Option<EDID> = None;
+        let mut f3: Option<NamedId> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "EGID") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "EGAID") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "EDID") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "localID") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <EGID as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "EGID", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EGAID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "EGAID", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EDID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "EDID", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <NamedId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "localID", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "EGID" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "localID" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        Ok(Some(Self { egid: f0, egaid: f1, edid: f2, local_id: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["EGID", "EGAID", "EDID", "localID"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.egid; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "EGID"); }
+        if let Some(v) = &self.egaid { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "EGAID"); }
+        if let Some(v) = &self.edid { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "EDID"); }
+        { let v = &self.local_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "localID"); }
+    }
+}
+impl crate::read::XmlValue for BuildingEntranceIdentification {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for BuildingEntranceIdentification {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl BuildingEntranceOnly {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "EGAID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "EDID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "buildingEntranceNo") | ("http://www.ech.ch/xmlns/eCH-0129/4", "status") | ("http://www.ech.ch/xmlns/eCH-0129/4", "coordinates") | ("http://www.ech.ch/xmlns/eCH-0129/4", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "isMainAddress") | ("http://www.ech.ch/xmlns/eCH-0129/4", "isOfficial"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "EGAID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "EDID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "buildingEntranceNo") | ("http://www.ech.ch/xmlns/eCH-0129/4", "status") | ("http://www.ech.ch/xmlns/eCH-0129/4", "coordinates") | ("http://www.ech.ch/xmlns/eCH-0129/4", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "isMainAddress") | ("http://www.ech.ch/xmlns/eCH-0129/4", "isOfficial"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 8];
+        let mut f0: Option<EGAID> = None;
+        let mut f1: Option<EDID> = None;
+        let mut f2: Option<BuildingEntranceNo> = None;
+        let mut f3: Option<EntranceStatus> = None;
+        let mut f4: Option<Coordinates> = None;
+        let mut f5: Option<NamedId> = None;
+        let mut f6: Option<bool> = None;
+        let mut f7: Option<bool> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "EGAID") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "EDID") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "buildingEntranceNo") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "status") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "coordinates") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "localID") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "isMainAddress") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "isOfficial") => 7,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EGAID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "EGAID", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EDID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "EDID", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BuildingEntranceNo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "buildingEntranceNo", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EntranceStatus as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "status", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Coordinates as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "coordinates", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; <NamedId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "localID", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <bool as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "isMainAddress", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <bool as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "isOfficial", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[5] && f5.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "localID" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f5) = f5 else { return Ok(None) };
+        Ok(Some(Self { egaid: f0, edid: f1, building_entrance_no: f2, status: f3, coordinates: f4, local_id: f5, is_main_address: f6, is_official: f7 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["EGAID", "EDID", "buildingEntranceNo", "status", "coordinates", "localID", "isMainAddress", "isOfficial"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.egaid { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "EGAID"); }
+        if let Some(v) = &self.edid { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "EDID"); }
+        if let Some(v) = &self.building_entrance_no { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "buildingEntranceNo"); }
+        if let Some(v) = &self.status { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "status"); }
+        if let Some(v) = &self.coordinates { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "coordinates"); }
+        { let v = &self.local_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "localID"); }
+        if let Some(v) = &self.is_main_address { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "isMainAddress"); }
+        if let Some(v) = &self.is_official { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "isOfficial"); }
+    }
+}
+impl crate::read::XmlValue for BuildingEntranceOnly {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for BuildingEntranceOnly {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl BuildingEntrance {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "EGAID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "EDID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "buildingEntranceNo") | ("http://www.ech.ch/xmlns/eCH-0129/4", "status") | ("http://www.ech.ch/xmlns/eCH-0129/4", "coordinates") | ("http://www.ech.ch/xmlns/eCH-0129/4", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "isMainAddress") | ("http://www.ech.ch/xmlns/eCH-0129/4", "isOfficial") | ("http://www.ech.ch/xmlns/eCH-0129/4", "locality") | ("http://www.ech.ch/xmlns/eCH-0129/4", "street"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "EGAID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "EDID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "buildingEntranceNo") | ("http://www.ech.ch/xmlns/eCH-0129/4", "status") | ("http://www.ech.ch/xmlns/eCH-0129/4", "coordinates") | ("http://www.ech.ch/xmlns/eCH-0129/4", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "isMainAddress") | ("http://www.ech.ch/xmlns/eCH-0129/4", "isOfficial") | ("http://www.ech.ch/xmlns/eCH-0129/4", "locality") | ("http://www.ech.ch/xmlns/eCH-0129/4", "street"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 10];
+        let mut f0: Option<EGAID> = None;
+        let mut f1: Option<EDID> = None;
+        let mut f2: Option<BuildingEntranceNo> = None;
+        let mut f3: Option<EntranceStatus> = None;
+        let mut f4: Option<Coordinates> = None;
+        let mut f5: Option<NamedId> = None;
+        let mut f6: Option<bool> = None;
+        let mut f7: Option<bool> = None;
+        let mut f8: Option<Locality> = None;
+        let mut f9: Option<Street> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "EGAID") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "EDID") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "buildingEntranceNo") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "status") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "coordinates") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "localID") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "isMainAddress") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "isOfficial") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "locality") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "street") => 9,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EGAID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "EGAID", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EDID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "EDID", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BuildingEntranceNo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "buildingEntranceNo", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EntranceStatus as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "status", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Coordinates as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "coordinates", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; <NamedId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "localID", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <bool as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "isMainAddress", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <bool as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "isOfficial", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; <Locality as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "locality", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let dup = f9.is_some(); let got = { let c = r.enter()?; <Street as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f9 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "street", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[5] && f5.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "localID" }); ok = false; }
+        if !seen[8] && f8.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "locality" }); ok = false; }
+        if !seen[9] && f9.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "street" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f5) = f5 else { return Ok(None) };
+        let Some(f8) = f8 else { return Ok(None) };
+        let Some(f9) = f9 else { return Ok(None) };
+        Ok(Some(Self { egaid: f0, edid: f1, building_entrance_no: f2, status: f3, coordinates: f4, local_id: f5, is_main_address: f6, is_official: f7, locality: f8, street: f9 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["EGAID", "EDID", "buildingEntranceNo", "status", "coordinates", "localID", "isMainAddress", "isOfficial", "locality", "street"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.egaid { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "EGAID"); }
+        if let Some(v) = &self.edid { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "EDID"); }
+        if let Some(v) = &self.building_entrance_no { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "buildingEntranceNo"); }
+        if let Some(v) = &self.status { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "status"); }
+        if let Some(v) = &self.coordinates { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "coordinates"); }
+        { let v = &self.local_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "localID"); }
+        if let Some(v) = &self.is_main_address { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "isMainAddress"); }
+        if let Some(v) = &self.is_official { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "isOfficial"); }
+        { let v = &self.locality; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "locality"); }
+        { let v = &self.street; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "street"); }
+    }
+}
+impl crate::read::XmlValue for BuildingEntrance {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for BuildingEntrance {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl BuildingIdentificationChoiceOption2 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "street") | ("http://www.ech.ch/xmlns/eCH-0129/4", "houseNumber") | ("http://www.ech.ch/xmlns/eCH-0129/4", "zipCode") | ("http://www.ech.ch/xmlns/eCH-0129/4", "nameOfBuilding"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "street") | ("http://www.ech.ch/xmlns/eCH-0129/4", "houseNumber") | ("http://www.ech.ch/xmlns/eCH-0129/4", "zipCode") | ("http://www.ech.ch/xmlns/eCH-0129/4", "nameOfBuilding"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<crate::ech0010::v6::Street> = None;
+        let mut f1: Option<crate::ech0010::v6::HouseNumber> = None;
+        let mut f2: Option<crate::ech0010::v6::SwissZipCode> = None;
+        let mut f3: Option<NameOfBuilding> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "street") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "houseNumber") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "zipCode") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "nameOfBuilding") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0010::v6::Street as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "street", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0010::v6::HouseNumber as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "houseNumber", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <crate::ech0010::v6::SwissZipCode as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "zipCode", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NameOfBuilding as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "nameOfBuilding", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "street" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "houseNumber" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "zipCode" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { street: f0, house_number: f1, zip_code: f2, name_of_building: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["street", "houseNumber", "zipCode", "nameOfBuilding"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.street; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "street"); }
+        { let v = &self.house_number; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "houseNumber"); }
+        { let v = &self.zip_code; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "zipCode"); }
+        if let Some(v) = &self.name_of_building { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "nameOfBuilding"); }
+    }
+}
+impl crate::read::XmlValue for BuildingIdentificationChoiceOption2 {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for BuildingIdentificationChoiceOption2 {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl BuildingIdentificationChoiceOption3Choice4Option2 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "cadasterAreaNumber") | ("http://www.ech.ch/xmlns/eCH-0129/4", "number") | ("http://www.ech.ch/xmlns/eCH-0129/4", "realestateType"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "cadasterAreaNumber") | ("http://www.ech.ch/xmlns/eCH-0129/4", "number") | ("http://www.ech.ch/xmlns/eCH-0129/4", "realestateType"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<CadasterAreaNumber> = None;
+        let mut f1: Option<BuildingIdentificationChoiceOption3Choice4Option2Number> = None;
+        let mut f2: Option<RealestateTypeType> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "cadasterAreaNumber") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "number") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "realestateType") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <CadasterAreaNumber as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "cadasterAreaNumber", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <BuildingIdentificationChoiceOption3Choice4Option2Number as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "number", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <RealestateTypeType as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "realestateType", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "cadasterAreaNumber" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "number" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { cadaster_area_number: f0, number: f1, realestate_type: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["cadasterAreaNumber", "number", "realestateType"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.cadaster_area_number; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "cadasterAreaNumber"); }
+        { let v = &self.number; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "number"); }
+        if let Some(v) = &self.realestate_type { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "realestateType"); }
+    }
+}
+impl crate::read::XmlValue for BuildingIdentificationChoiceOption3Choice4Option2 {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for BuildingIdentificationChoiceOption3Choice4Option2 {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl BuildingIdentificationChoiceOption3Choice4 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "EGRID")) || BuildingIdentificationChoiceOption3Choice4Option2::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0129/4", "EGRID") => Ok({ let c = r.enter()?; <EGRID as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::EGRID)),
+            (ns, local) if BuildingIdentificationChoiceOption3Choice4Option2::accepts(ns, local) => Ok(BuildingIdentificationChoiceOption3Choice4Option2::read_children(r, start, Some(|_, _| true))?.map(Self::CadasterAreaNumber)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::EGRID(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "EGRID"),
+            Self::CadasterAreaNumber(v) => v.write_children(w),
+        }
+    }
+}
+impl BuildingIdentificationChoiceOption3 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "officialBuildingNo")) || BuildingIdentificationChoiceOption3Choice4::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "officialBuildingNo")) || BuildingIdentificationChoiceOption3Choice4::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<BuildingIdentificationChoiceOption3Choice4> = None;
+        let mut f1: Option<OfficialBuildingNo> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if BuildingIdentificationChoiceOption3Choice4::accepts(ns, local) => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "officialBuildingNo") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = BuildingIdentificationChoiceOption3Choice4::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice5", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <OfficialBuildingNo as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "officialBuildingNo", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice5" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "officialBuildingNo" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { choice5: f0, official_building_no: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice5", "officialBuildingNo"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice5; v.write(w); }
+        { let v = &self.official_building_no; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "officialBuildingNo"); }
+    }
+}
+impl crate::read::XmlValue for BuildingIdentificationChoiceOption3 {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for BuildingIdentificationChoiceOption3 {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl BuildingIdentificationChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "EGID")) || BuildingIdentificationChoiceOption2::accepts(ns, local) || BuildingIdentificationChoiceOption3::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0129/4", "EGID") => Ok({ let c = r.enter()?; <EGID as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::EGID)),
+            (ns, local) if BuildingIdentificationChoiceOption2::accepts(ns, local) => Ok(BuildingIdentificationChoiceOption2::read_children(r, start, Some(|_, _| true))?.map(Self::Street)),
+            (ns, local) if BuildingIdentificationChoiceOption3::accepts(ns, local) => Ok(BuildingIdentificationChoiceOption3::read_children(r, start, Some(|_, _| true))?.map(Self::EGRID)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::EGID(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "EGID"),
+            Self::Street(v) => v.write_children(w),
+            Self::EGRID(v) => v.write_children(w),
+        }
+    }
+}
+impl BuildingIdentification {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "municipality")) || BuildingIdentificationChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "municipality")) || BuildingIdentificationChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<BuildingIdentificationChoice> = None;
+        let mut f1: Vec<NamedId> = Vec::new();
+        let mut f2: Option<crate::ech0007::v5::MunicipalityId> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if BuildingIdentificationChoice::accepts(ns, local) => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "localID") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "municipality") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = BuildingIdentificationChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice5", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <crate::ech0007::v5::MunicipalityId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "municipality", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice5" }); ok = false; }
+        if f1.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "localID", found: 0, min: 1 }); }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "municipality" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { choice5: f0, local_id: f1, municipality: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice5", "localID", "municipality"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice5; v.write(w); }
+        for v in &self.local_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "localID"); }
+        { let v = &self.municipality; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "municipality"); }
+    }
+}
+impl crate::read::XmlValue for BuildingIdentification {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for BuildingIdentification {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl BuildingOnly {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "buildingIdentification") | ("http://www.ech.ch/xmlns/eCH-0129/4", "EGID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "officialBuildingNo") | ("http://www.ech.ch/xmlns/eCH-0129/4", "name") | ("http://www.ech.ch/xmlns/eCH-0129/4", "dateOfConstruction") | ("http://www.ech.ch/xmlns/eCH-0129/4", "dateOfRenovation") | ("http://www.ech.ch/xmlns/eCH-0129/4", "dateOfDemolition") | ("http://www.ech.ch/xmlns/eCH-0129/4", "numberOfFloors") | ("http://www.ech.ch/xmlns/eCH-0129/4", "numberOfSeparateHabitableRooms") | ("http://www.ech.ch/xmlns/eCH-0129/4", "surfaceAreaOfBuilding") | ("http://www.ech.ch/xmlns/eCH-0129/4", "subSurfaceAreaOfBuilding") | ("http://www.ech.ch/xmlns/eCH-0129/4", "surfaceAreaOfBuildingSignaleObject") | ("http://www.ech.ch/xmlns/eCH-0129/4", "buildingCategory") | ("http://www.ech.ch/xmlns/eCH-0129/4", "buildingClass") | ("http://www.ech.ch/xmlns/eCH-0129/4", "status") | ("http://www.ech.ch/xmlns/eCH-0129/4", "coordinates") | ("http://www.ech.ch/xmlns/eCH-0129/4", "otherID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "civilDefenseShelter") | ("http://www.ech.ch/xmlns/eCH-0129/4", "quartersCode") | ("http://www.ech.ch/xmlns/eCH-0129/4", "energyRelevantSurface") | ("http://www.ech.ch/xmlns/eCH-0129/4", "thermoTechnicalDeviceYesNo") | ("http://www.ech.ch/xmlns/eCH-0129/4", "volume") | ("http://www.ech.ch/xmlns/eCH-0129/4", "thermotechnicalDevice") | ("http://www.ech.ch/xmlns/eCH-0129/4", "realEstateDeputy") | ("http://www.ech.ch/xmlns/eCH-0129/4", "namedMetaData"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "buildingIdentification") | ("http://www.ech.ch/xmlns/eCH-0129/4", "EGID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "officialBuildingNo") | ("http://www.ech.ch/xmlns/eCH-0129/4", "name") | ("http://www.ech.ch/xmlns/eCH-0129/4", "dateOfConstruction") | ("http://www.ech.ch/xmlns/eCH-0129/4", "dateOfRenovation") | ("http://www.ech.ch/xmlns/eCH-0129/4", "dateOfDemolition") | ("http://www.ech.ch/xmlns/eCH-0129/4", "numberOfFloors") | ("http://www.ech.ch/xmlns/eCH-0129/4", "numberOfSeparateHabitableRooms") | ("http://www.ech.ch/xmlns/eCH-0129/4", "surfaceAreaOfBuilding") | ("http://www.ech.ch/xmlns/eCH-0129/4", "subSurfaceAreaOfBuilding") | ("http://www.ech.ch/xmlns/eCH-0129/4", "surfaceAreaOfBuildingSignaleObject") | ("http://www.ech.ch/xmlns/eCH-0129/4", "buildingCategory") | ("http://www.ech.ch/xmlns/eCH-0129/4", "buildingClass") | ("http://www.ech.ch/xmlns/eCH-0129/4", "status") | ("http://www.ech.ch/xmlns/eCH-0129/4", "coordinates") | ("http://www.ech.ch/xmlns/eCH-0129/4", "otherID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "civilDefenseShelter") | ("http://www.ech.ch/xmlns/eCH-0129/4", "quartersCode") | ("http://www.ech.ch/xmlns/eCH-0129/4", "energyRelevantSurface") | ("http://www.ech.ch/xmlns/eCH-0129/4", "thermoTechnicalDeviceYesNo") | ("http://www.ech.ch/xmlns/eCH-0129/4", "volume") | ("http://www.ech.ch/xmlns/eCH-0129/4", "thermotechnicalDevice") | ("http://www.ech.ch/xmlns/eCH-0129/4", "realEstateDeputy") | ("http://www.ech.ch/xmlns/eCH-0129/4", "namedMetaData"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 25];
+        let mut f0: Option<BuildingIdentification> = None;
+        let mut f1: Option<EGID> = None;
+        let mut f2: Option<OfficialBuildingNo> = None;
+        let mut f3: Option<NameOfBuilding> = None;
+        let mut f4: Option<BuildingDate> = None;
+        let mut f5: Option<BuildingDate> = None;
+        let mut f6: Option<DatePartiallyKnown> = None;
+        let mut f7: Option<NumberOfFloors> = None;
+        let mut f8: Option<NumberOfSeparateHabitableRooms> = None;
+        let mut f9: Option<SurfaceAreaOfBuilding> = None;
+        let mut f10: Option<SurfaceAreaOfBuilding> = None;
+        let mut f11: Option<SurfaceAreaOfBuildingSingleObject> = None;
+        let mut f12: Option<BuildingCategory> = None;
+        let mut f13: Option<BuildingClass> = None;
+        let mut f14: Option<BuildingStatus> = None;
+        let mut f15: Option<Coordinates> = None;
+        let mut f16: Vec<NamedId> = Vec::new();
+        let mut f17: Option<bool> = None;
+        let mut f18: Option<QuartersCode> = None;
+        let mut f19: Option<EnergyRelevantSurface> = None;
+        let mut f20: Option<bool> = None;
+        let mut f21: Option<BuildingVolume> = None;
+        let mut f22: Vec<ThermotechnicalDevice> = Vec::new();
+        let mut f23: Option<PersonIdentification> = None;
+        let mut f24: Vec<NamedMetaData> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "buildingIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "EGID") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "officialBuildingNo") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "name") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "dateOfConstruction") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "dateOfRenovation") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "dateOfDemolition") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "numberOfFloors") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "numberOfSeparateHabitableRooms") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "surfaceAreaOfBuilding") => 9,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "subSurfaceAreaOfBuilding") => 10,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "surfaceAreaOfBuildingSignaleObject") => 11,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "buildingCategory") => 12,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "buildingClass") => 13,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "status") => 14,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "coordinates") => 15,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "otherID") => 16,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "civilDefenseShelter") => 17,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "quartersCode") => 18,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "energyRelevantSurface") => 19,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "thermoTechnicalDeviceYesNo") => 20,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "volume") => 21,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "thermotechnicalDevice") => 22,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "realEstateDeputy") => 23,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "namedMetaData") => 24,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BuildingIdentification as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "buildingIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EGID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "EGID", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <OfficialBuildingNo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "officialBuildingNo", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NameOfBuilding as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "name", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BuildingDate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateOfConstruction", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BuildingDate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateOfRenovation", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <DatePartiallyKnown as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateOfDemolition", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NumberOfFloors as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "numberOfFloors", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NumberOfSeparateHabitableRooms as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "numberOfSeparateHabitableRooms", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let dup = f9.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SurfaceAreaOfBuilding as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f9 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "surfaceAreaOfBuilding", found: 2, max: 1 }); } }
+                10 => { seen[10] = true; let dup = f10.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SurfaceAreaOfBuilding as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f10 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "subSurfaceAreaOfBuilding", found: 2, max: 1 }); } }
+                11 => { seen[11] = true; let dup = f11.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SurfaceAreaOfBuildingSingleObject as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f11 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "surfaceAreaOfBuildingSignaleObject", found: 2, max: 1 }); } }
+                12 => { seen[12] = true; let dup = f12.is_some(); let got = { let c = r.enter()?; <BuildingCategory as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f12 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "buildingCategory", found: 2, max: 1 }); } }
+                13 => { seen[13] = true; let dup = f13.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BuildingClass as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f13 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "buildingClass", found: 2, max: 1 }); } }
+                14 => { seen[14] = true; let dup = f14.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BuildingStatus as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f14 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "status", found: 2, max: 1 }); } }
+                15 => { seen[15] = true; let dup = f15.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Coordinates as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f15 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "coordinates", found: 2, max: 1 }); } }
+                16 => { seen[16] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f16.push(v), None => ok = false } }
+                17 => { seen[17] = true; let dup = f17.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <bool as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f17 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "civilDefenseShelter", found: 2, max: 1 }); } }
+                18 => { seen[18] = true; let dup = f18.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <QuartersCode as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f18 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "quartersCode", found: 2, max: 1 }); } }
+                19 => { seen[19] = true; let dup = f19.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EnergyRelevantSurface as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f19 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "energyRelevantSurface", found: 2, max: 1 }); } }
+                20 => { seen[20] = true; let dup = f20.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <bool as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f20 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "thermoTechnicalDeviceYesNo", found: 2, max: 1 }); } }
+                21 => { seen[21] = true; let dup = f21.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BuildingVolume as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f21 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "volume", found: 2, max: 1 }); } }
+                22 => { seen[22] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ThermotechnicalDevice as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f22.push(v), None => ok = false } }
+                23 => { seen[23] = true; let dup = f23.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <PersonIdentification as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f23 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "realEstateDeputy", found: 2, max: 1 }); } }
+                24 => { seen[24] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedMetaData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f24.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[12] && f12.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "buildingCategory" }); ok = false; }
+        if f22.len() > 2 { r.error(None, crate::read::ContentError::TooMany { name: "thermotechnicalDevice", found: f22.len(), max: 2 }); }
+        if !ok { return Ok(None); }
+        let Some(f12) = f12 else { return Ok(None) };
+        Ok(Some(Self { building_identification: f0, egid: f1, official_building_no: f2, name: f3, date_of_construction: f4, date_of_renovation: f5, date_of_demolition: f6, number_of_floors: f7, number_of_separate_habitable_rooms: f8, surface_area_of_building: f9, sub_surface_area_of_building: f10, surface_area_of_building_signale_object: f11, building_category: f12, building_class: f13, status: f14, coordinates: f15, other_id: f16, civil_defense_shelter: f17, quarters_code: f18, energy_relevant_surface: f19, thermo_technical_device_yes_no: f20, volume: f21, thermotechnical_device: f22, real_estate_deputy: f23, named_meta_data: f24 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["buildingIdentification", "EGID", "officialBuildingNo", "name", "dateOfConstruction", "dateOfRenovation", "dateOfDemolition", "numberOfFloors", "numberOfSeparateHabitableRooms", "surfaceAreaOfBuilding", "subSurfaceAreaOfBuilding", "surfaceAreaOfBuildingSignaleObject", "buildingCategory", "buildingClass", "status", "coordinates", "otherID", "civilDefenseShelter", "quartersCode", "energyRelevantSurface", "thermoTechnicalDeviceYesNo", "volume", "thermotechnicalDevice", "realEstateDeputy", "namedMetaData"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.building_identification { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "buildingIdentification"); }
+        if let Some(v) = &self.egid { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "EGID"); }
+        if let Some(v) = &self.official_building_no { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "officialBuildingNo"); }
+        if let Some(v) = &self.name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "name"); }
+        if let Some(v) = &self.date_of_construction { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "dateOfConstruction"); }
+        if let Some(v) = &self.date_of_renovation { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "dateOfRenovation"); }
+        if let Some(v) = &self.date_of_demolition { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "dateOfDemolition"); }
+        if let Some(v) = &self.number_of_floors { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "numberOfFloors"); }
+        if let Some(v) = &self.number_of_separate_habitable_rooms { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "numberOfSeparateHabitableRooms"); }
+        if let Some(v) = &self.surface_area_of_building { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "surfaceAreaOfBuilding"); }
+        if let Some(v) = &self.sub_surface_area_of_building { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "subSurfaceAreaOfBuilding"); }
+        if let Some(v) = &self.surface_area_of_building_signale_object { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "surfaceAreaOfBuildingSignaleObject"); }
+        { let v = &self.building_category; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "buildingCategory"); }
+        if let Some(v) = &self.building_class { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "buildingClass"); }
+        if let Some(v) = &self.status { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "status"); }
+        if let Some(v) = &self.coordinates { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "coordinates"); }
+        for v in &self.other_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "otherID"); }
+        if let Some(v) = &self.civil_defense_shelter { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "civilDefenseShelter"); }
+        if let Some(v) = &self.quarters_code { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "quartersCode"); }
+        if let Some(v) = &self.energy_relevant_surface { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "energyRelevantSurface"); }
+        if let Some(v) = &self.thermo_technical_device_yes_no { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "thermoTechnicalDeviceYesNo"); }
+        if let Some(v) = &self.volume { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "volume"); }
+        for v in &self.thermotechnical_device { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "thermotechnicalDevice"); }
+        if let Some(v) = &self.real_estate_deputy { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "realEstateDeputy"); }
+        for v in &self.named_meta_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "namedMetaData"); }
+    }
+}
+impl crate::read::XmlValue for BuildingOnly {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for BuildingOnly {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Building {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "buildingIdentification") | ("http://www.ech.ch/xmlns/eCH-0129/4", "EGID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "officialBuildingNo") | ("http://www.ech.ch/xmlns/eCH-0129/4", "name") | ("http://www.ech.ch/xmlns/eCH-0129/4", "dateOfConstruction") | ("http://www.ech.ch/xmlns/eCH-0129/4", "dateOfRenovation") | ("http://www.ech.ch/xmlns/eCH-0129/4", "dateOfDemolition") | ("http://www.ech.ch/xmlns/eCH-0129/4", "numberOfFloors") | ("http://www.ech.ch/xmlns/eCH-0129/4", "numberOfSeparateHabitableRooms") | ("http://www.ech.ch/xmlns/eCH-0129/4", "surfaceAreaOfBuilding") | ("http://www.ech.ch/xmlns/eCH-0129/4", "subSurfaceAreaOfBuilding") | ("http://www.ech.ch/xmlns/eCH-0129/4", "surfaceAreaOfBuildingSignaleObject") | ("http://www.ech.ch/xmlns/eCH-0129/4", "buildingCategory") | ("http://www.ech.ch/xmlns/eCH-0129/4", "buildingClass") | ("http://www.ech.ch/xmlns/eCH-0129/4", "status") | ("http://www.ech.ch/xmlns/eCH-0129/4", "coordinates") | ("http://www.ech.ch/xmlns/eCH-0129/4", "otherID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "civilDefenseShelter") | ("http://www.ech.ch/xmlns/eCH-0129/4", "quartersCode") | ("http://www.ech.ch/xmlns/eCH-0129/4", "energyRelevantSurface") | ("http://www.ech.ch/xmlns/eCH-0129/4", "thermoTechnicalDeviceYesNo") | ("http://www.ech.ch/xmlns/eCH-0129/4", "volume") | ("http://www.ech.ch/xmlns/eCH-0129/4", "thermotechnicalDevice") | ("http://www.ech.ch/xmlns/eCH-0129/4", "buildingEntrance") | ("http://www.ech.ch/xmlns/eCH-0129/4", "realEstateDeputy") | ("http://www.ech.ch/xmlns/eCH-0129/4", "namedMetaData"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "buildingIdentification") | ("http://www.ech.ch/xmlns/eCH-0129/4", "EGID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "officialBuildingNo") | ("http://www.ech.ch/xmlns/eCH-0129/4", "name") | ("http://www.ech.ch/xmlns/eCH-0129/4", "dateOfConstruction") | ("http://www.ech.ch/xmlns/eCH-0129/4", "dateOfRenovation") | ("http://www.ech.ch/xmlns/eCH-0129/4", "dateOfDemolition") | ("http://www.ech.ch/xmlns/eCH-0129/4", "numberOfFloors") | ("http://www.ech.ch/xmlns/eCH-0129/4", "numberOfSeparateHabitableRooms") | ("http://www.ech.ch/xmlns/eCH-0129/4", "surfaceAreaOfBuilding") | ("http://www.ech.ch/xmlns/eCH-0129/4", "subSurfaceAreaOfBuilding") | ("http://www.ech.ch/xmlns/eCH-0129/4", "surfaceAreaOfBuildingSignaleObject") | ("http://www.ech.ch/xmlns/eCH-0129/4", "buildingCategory") | ("http://www.ech.ch/xmlns/eCH-0129/4", "buildingClass") | ("http://www.ech.ch/xmlns/eCH-0129/4", "status") | ("http://www.ech.ch/xmlns/eCH-0129/4", "coordinates") | ("http://www.ech.ch/xmlns/eCH-0129/4", "otherID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "civilDefenseShelter") | ("http://www.ech.ch/xmlns/eCH-0129/4", "quartersCode") | ("http://www.ech.ch/xmlns/eCH-0129/4", "energyRelevantSurface") | ("http://www.ech.ch/xmlns/eCH-0129/4", "thermoTechnicalDeviceYesNo") | ("http://www.ech.ch/xmlns/eCH-0129/4", "volume") | ("http://www.ech.ch/xmlns/eCH-0129/4", "thermotechnicalDevice") | ("http://www.ech.ch/xmlns/eCH-0129/4", "buildingEntrance") | ("http://www.ech.ch/xmlns/eCH-0129/4", "realEstateDeputy") | ("http://www.ech.ch/xmlns/eCH-0129/4", "namedMetaData"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 26];
+        let mut f0: Option<BuildingIdentification> = None;
+        let mut f1: Option<EGID> = None;
+        let mut f2: Option<OfficialBuildingNo> = None;
+        let mut f3: Option<NameOfBuilding> = None;
+        let mut f4: Option<BuildingDate> = None;
+        let mut f5: Option<BuildingDate> = None;
+        let mut f6: Option<DatePartiallyKnown> = None;
+        let mut f7: Option<NumberOfFloors> = None;
+        let mut f8: Option<NumberOfSeparateHabitableRooms> = None;
+        let mut f9: Option<SurfaceAreaOfBuilding> = None;
+        let mut f10: Option<SurfaceAreaOfBuilding> = None;
+        let mut f11: Option<SurfaceAreaOfBuildingSingleObject> = None;
+        let mut f12: Option<BuildingCategory> = None;
+        let mut f13: Option<BuildingClass> = None;
+        let mut f14: Option<BuildingStatus> = None;
+        let mut f15: Option<Coordinates> = None;
+        let mut f16: Vec<NamedId> = Vec::new();
+        let mut f17: Option<bool> = None;
+        let mut f18: Option<QuartersCode> = None;
+        let mut f19: Option<EnergyRelevantSurface> = None;
+        let mut f20: Option<bool> = None;
+        let mut f21: Option<BuildingVolume> = None;
+        let mut f22: Vec<ThermotechnicalDevice> = Vec::new();
+        let mut f23: Vec<BuildingEntrance> = Vec::new();
+        let mut f24: Option<PersonIdentification> = None;
+        let mut f25: Vec<NamedMetaData> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "buildingIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "EGID") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "officialBuildingNo") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "name") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "dateOfConstruction") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "dateOfRenovation") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "dateOfDemolition") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "numberOfFloors") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "numberOfSeparateHabitableRooms") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "surfaceAreaOfBuilding") => 9,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "subSurfaceAreaOfBuilding") => 10,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "surfaceAreaOfBuildingSignaleObject") => 11,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "buildingCategory") => 12,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "buildingClass") => 13,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "status") => 14,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "coordinates") => 15,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "otherID") => 16,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "civilDefenseShelter") => 17,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "quartersCode") => 18,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "energyRelevantSurface") => 19,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "thermoTechnicalDeviceYesNo") => 20,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "volume") => 21,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "thermotechnicalDevice") => 22,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "buildingEntrance") => 23,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "realEstateDeputy") => 24,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "namedMetaData") => 25,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BuildingIdentification as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "buildingIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EGID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "EGID", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <OfficialBuildingNo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "officialBuildingNo", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NameOfBuilding as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "name", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BuildingDate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateOfConstruction", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BuildingDate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateOfRenovation", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <DatePartiallyKnown as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateOfDemolition", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NumberOfFloors as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "numberOfFloors", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NumberOfSeparateHabitableRooms as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "numberOfSeparateHabitableRooms", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let dup = f9.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SurfaceAreaOfBuilding as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f9 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "surfaceAreaOfBuilding", found: 2, max: 1 }); } }
+                10 => { seen[10] = true; let dup = f10.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SurfaceAreaOfBuilding as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f10 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "subSurfaceAreaOfBuilding", found: 2, max: 1 }); } }
+                11 => { seen[11] = true; let dup = f11.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SurfaceAreaOfBuildingSingleObject as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f11 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "surfaceAreaOfBuildingSignaleObject", found: 2, max: 1 }); } }
+                12 => { seen[12] = true; let dup = f12.is_some(); let got = { let c = r.enter()?; <BuildingCategory as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f12 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "buildingCategory", found: 2, max: 1 }); } }
+                13 => { seen[13] = true; let dup = f13.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BuildingClass as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f13 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "buildingClass", found: 2, max: 1 }); } }
+                14 => { seen[14] = true; let dup = f14.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BuildingStatus as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f14 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "status", found: 2, max: 1 }); } }
+                15 => { seen[15] = true; let dup = f15.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Coordinates as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f15 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "coordinates", found: 2, max: 1 }); } }
+                16 => { seen[16] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f16.push(v), None => ok = false } }
+                17 => { seen[17] = true; let dup = f17.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <bool as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f17 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "civilDefenseShelter", found: 2, max: 1 }); } }
+                18 => { seen[18] = true; let dup = f18.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <QuartersCode as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f18 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "quartersCode", found: 2, max: 1 }); } }
+                19 => { seen[19] = true; let dup = f19.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EnergyRelevantSurface as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f19 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "energyRelevantSurface", found: 2, max: 1 }); } }
+                20 => { seen[20] = true; let dup = f20.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <bool as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f20 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "thermoTechnicalDeviceYesNo", found: 2, max: 1 }); } }
+                21 => { seen[21] = true; let dup = f21.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BuildingVolume as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f21 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "volume", found: 2, max: 1 }); } }
+                22 => { seen[22] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ThermotechnicalDevice as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f22.push(v), None => ok = false } }
+                23 => { seen[23] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BuildingEntrance as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f23.push(v), None => ok = false } }
+                24 => { seen[24] = true; let dup = f24.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <PersonIdentification as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f24 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "realEstateDeputy", found: 2, max: 1 }); } }
+                25 => { seen[25] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedMetaData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f25.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[12] && f12.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "buildingCategory" }); ok = false; }
+        if f22.len() > 2 { r.error(None, crate::read::ContentError::TooMany { name: "thermotechnicalDevice", found: f22.len(), max: 2 }); }
+        if !ok { return Ok(None); }
+        let Some(f12) = f12 else { return Ok(None) };
+        Ok(Some(Self { building_identification: f0, egid: f1, official_building_no: f2, name: f3, date_of_construction: f4, date_of_renovation: f5, date_of_demolition: f6, number_of_floors: f7, number_of_separate_habitable_rooms: f8, surface_area_of_building: f9, sub_surface_area_of_building: f10, surface_area_of_building_signale_object: f11, building_category: f12, building_class: f13, status: f14, coordinates: f15, other_id: f16, civil_defense_shelter: f17, quarters_code: f18, energy_relevant_surface: f19, thermo_technical_device_yes_no: f20, volume: f21, thermotechnical_device: f22, building_entrance: f23, real_estate_deputy: f24, named_meta_data: f25 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["buildingIdentification", "EGID", "officialBuildingNo", "name", "dateOfConstruction", "dateOfRenovation", "dateOfDemolition", "numberOfFloors", "numberOfSeparateHabitableRooms", "surfaceAreaOfBuilding", "subSurfaceAreaOfBuilding", "surfaceAreaOfBuildingSignaleObject", "buildingCategory", "buildingClass", "status", "coordinates", "otherID", "civilDefenseShelter", "quartersCode", "energyRelevantSurface", "thermoTechnicalDeviceYesNo", "volume", "thermotechnicalDevice", "buildingEntrance", "realEstateDeputy", "namedMetaData"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.building_identification { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "buildingIdentification"); }
+        if let Some(v) = &self.egid { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "EGID"); }
+        if let Some(v) = &self.official_building_no { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "officialBuildingNo"); }
+        if let Some(v) = &self.name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "name"); }
+        if let Some(v) = &self.date_of_construction { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "dateOfConstruction"); }
+        if let Some(v) = &self.date_of_renovation { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "dateOfRenovation"); }
+        if let Some(v) = &self.date_of_demolition { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "dateOfDemolition"); }
+        if let Some(v) = &self.number_of_floors { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "numberOfFloors"); }
+        if let Some(v) = &self.number_of_separate_habitable_rooms { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "numberOfSeparateHabitableRooms"); }
+        if let Some(v) = &self.surface_area_of_building { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "surfaceAreaOfBuilding"); }
+        if let Some(v) = &self.sub_surface_area_of_building { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "subSurfaceAreaOfBuilding"); }
+        if let Some(v) = &self.surface_area_of_building_signale_object { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "surfaceAreaOfBuildingSignaleObject"); }
+        { let v = &self.building_category; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "buildingCategory"); }
+        if let Some(v) = &self.building_class { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "buildingClass"); }
+        if let Some(v) = &self.status { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "status"); }
+        if let Some(v) = &self.coordinates { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "coordinates"); }
+        for v in &self.other_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "otherID"); }
+        if let Some(v) = &self.civil_defense_shelter { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "civilDefenseShelter"); }
+        if let Some(v) = &self.quarters_code { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "quartersCode"); }
+        if let Some(v) = &self.energy_relevant_surface { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "energyRelevantSurface"); }
+        if let Some(v) = &self.thermo_technical_device_yes_no { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "thermoTechnicalDeviceYesNo"); }
+        if let Some(v) = &self.volume { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "volume"); }
+        for v in &self.thermotechnical_device { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "thermotechnicalDevice"); }
+        for v in &self.building_entrance { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "buildingEntrance"); }
+        if let Some(v) = &self.real_estate_deputy { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "realEstateDeputy"); }
+        for v in &self.named_meta_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "namedMetaData"); }
+    }
+}
+impl crate::read::XmlValue for Building {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Building {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl BuildingVolume {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "volume") | ("http://www.ech.ch/xmlns/eCH-0129/4", "informationSource") | ("http://www.ech.ch/xmlns/eCH-0129/4", "norm"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "volume") | ("http://www.ech.ch/xmlns/eCH-0129/4", "informationSource") | ("http://www.ech.ch/xmlns/eCH-0129/4", "norm"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<BuildingVolumeVolume> = None;
+        let mut f1: Option<BuildingVolumeInformationSource> = None;
+        let mut f2: Option<BuildingVolumeNorm> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "volume") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "informationSource") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "norm") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <BuildingVolumeVolume as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "volume", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BuildingVolumeInformationSource as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "informationSource", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <BuildingVolumeNorm as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "norm", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "volume" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "norm" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { volume: f0, information_source: f1, norm: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["volume", "informationSource", "norm"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.volume; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "volume"); }
+        if let Some(v) = &self.information_source { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "informationSource"); }
+        { let v = &self.norm; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "norm"); }
+    }
+}
+impl crate::read::XmlValue for BuildingVolume {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for BuildingVolume {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl CadastralMap {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "mapNumber") | ("http://www.ech.ch/xmlns/eCH-0129/4", "identDN"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "mapNumber") | ("http://www.ech.ch/xmlns/eCH-0129/4", "identDN"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<MapNumber> = None;
+        let mut f1: Option<IdentDN> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "mapNumber") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "identDN") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <MapNumber as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "mapNumber", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <IdentDN as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "identDN", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "mapNumber" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "identDN" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { map_number: f0, ident_dn: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["mapNumber", "identDN"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.map_number; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "mapNumber"); }
+        { let v = &self.ident_dn; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "identDN"); }
+    }
+}
+impl crate::read::XmlValue for CadastralMap {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for CadastralMap {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl CadastralSurveyorRemark {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "remarkType") | ("http://www.ech.ch/xmlns/eCH-0129/4", "remarkOtherType") | ("http://www.ech.ch/xmlns/eCH-0129/4", "remarkText") | ("http://www.ech.ch/xmlns/eCH-0129/4", "objectID"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "remarkType") | ("http://www.ech.ch/xmlns/eCH-0129/4", "remarkOtherType") | ("http://www.ech.ch/xmlns/eCH-0129/4", "remarkText") | ("http://www.ech.ch/xmlns/eCH-0129/4", "objectID"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<RemarkType> = None;
+        let mut f1: Option<RemarkOtherType> = None;
+        let mut f2: Option<RemarkText> = None;
+        let mut f3: Option<ObjectID> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "remarkType") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "remarkOtherType") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "remarkText") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "objectID") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <RemarkType as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "remarkType", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <RemarkOtherType as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "remarkOtherType", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <RemarkText as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "remarkText", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <ObjectID as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "objectID", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "remarkType" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "remarkText" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "objectID" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        Ok(Some(Self { remark_type: f0, remark_other_type: f1, remark_text: f2, object_id: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["remarkType", "remarkOtherType", "remarkText", "objectID"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.remark_type; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "remarkType"); }
+        if let Some(v) = &self.remark_other_type { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "remarkOtherType"); }
+        { let v = &self.remark_text; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "remarkText"); }
+        { let v = &self.object_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "objectID"); }
+    }
+}
+impl crate::read::XmlValue for CadastralSurveyorRemark {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for CadastralSurveyorRemark {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ConstructionLocalisationChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "municipality") | ("http://www.ech.ch/xmlns/eCH-0129/4", "canton") | ("http://www.ech.ch/xmlns/eCH-0129/4", "country"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0129/4", "municipality") => Ok({ let c = r.enter()?; <crate::ech0007::v5::SwissMunicipality as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Municipality)),
+            ("http://www.ech.ch/xmlns/eCH-0129/4", "canton") => Ok({ let c = r.enter()?; <crate::ech0007::v5::CantonAbbreviation as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Canton)),
+            ("http://www.ech.ch/xmlns/eCH-0129/4", "country") => Ok({ let c = r.enter()?; <crate::ech0008::v3::Country as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Country)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::Municipality(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "municipality"),
+            Self::Canton(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "canton"),
+            Self::Country(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "country"),
+        }
+    }
+}
+impl ConstructionLocalisation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        ConstructionLocalisationChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        ConstructionLocalisationChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<ConstructionLocalisationChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if ConstructionLocalisationChoice::accepts(ns, local) => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = ConstructionLocalisationChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { choice: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for ConstructionLocalisation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ConstructionLocalisation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ConstructionProjectIdentification {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "EPROID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "officialConstructionProjectFileNo") | ("http://www.ech.ch/xmlns/eCH-0129/4", "extensionOfOfficialConstructionProjectFileNo"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "EPROID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "officialConstructionProjectFileNo") | ("http://www.ech.ch/xmlns/eCH-0129/4", "extensionOfOfficialConstructionProjectFileNo"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Vec<NamedId> = Vec::new();
+        let mut f1: Option<EPROID> = None;
+        let mut f2: Option<OfficialConstructionProjectFileNo> = None;
+        let mut f3: Option<ExtensionOfOfficialConstructionProjectFileNo> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "localID") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "EPROID") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "officialConstructionProjectFileNo") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "extensionOfOfficialConstructionProjectFileNo") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EPROID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "EPROID", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <OfficialConstructionProjectFileNo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "officialConstructionProjectFileNo", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ExtensionOfOfficialConstructionProjectFileNo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "extensionOfOfficialConstructionProjectFileNo", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if f0.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "localID", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { local_id: f0, eproid: f1, official_construction_project_file_no: f2, extension_of_official_construction_project_file_no: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["localID", "EPROID", "officialConstructionProjectFileNo", "extensionOfOfficialConstructionProjectFileNo"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.local_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "localID"); }
+        if let Some(v) = &self.eproid { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "EPROID"); }
+        if let Some(v) = &self.official_construction_project_file_no { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "officialConstructionProjectFileNo"); }
+        if let Some(v) = &self.extension_of_official_construction_project_file_no { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "extensionOfOfficialConstructionProjectFileNo"); }
+    }
+}
+impl crate::read::XmlValue for ConstructionProjectIdentification {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ConstructionProjectIdentification {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ConstructionProject {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "constructionProjectIdentification") | ("http://www.ech.ch/xmlns/eCH-0129/4", "newBuildingsForResidentialPurposeCompleted") | ("http://www.ech.ch/xmlns/eCH-0129/4", "newBuildingsForResidentialPurposeTotal") | ("http://www.ech.ch/xmlns/eCH-0129/4", "newBuildingsWithoutResidentialPurposeCompleted") | ("http://www.ech.ch/xmlns/eCH-0129/4", "newBuildingsWithoutResidentialPurposeTotal") | ("http://www.ech.ch/xmlns/eCH-0129/4", "newDwellingsCompleted") | ("http://www.ech.ch/xmlns/eCH-0129/4", "newDwellingsTotal") | ("http://www.ech.ch/xmlns/eCH-0129/4", "typeOfConstructionProject") | ("http://www.ech.ch/xmlns/eCH-0129/4", "constructionLocalisation") | ("http://www.ech.ch/xmlns/eCH-0129/4", "typeOfPermit") | ("http://www.ech.ch/xmlns/eCH-0129/4", "permitExpirationDate") | ("http://www.ech.ch/xmlns/eCH-0129/4", "permitIssueDate") | ("http://www.ech.ch/xmlns/eCH-0129/4", "announcementDate") | ("http://www.ech.ch/xmlns/eCH-0129/4", "declinationDate") | ("http://www.ech.ch/xmlns/eCH-0129/4", "startDate") | ("http://www.ech.ch/xmlns/eCH-0129/4", "completionDate") | ("http://www.ech.ch/xmlns/eCH-0129/4", "suspensionDate") | ("http://www.ech.ch/xmlns/eCH-0129/4", "withdrawlDate") | ("http://www.ech.ch/xmlns/eCH-0129/4", "constructionSurveyDeptNo") | ("http://www.ech.ch/xmlns/eCH-0129/4", "totalCostsOfProject") | ("http://www.ech.ch/xmlns/eCH-0129/4", "status") | ("http://www.ech.ch/xmlns/eCH-0129/4", "typeOfClient") | ("http://www.ech.ch/xmlns/eCH-0129/4", "typeOfConstruction") | ("http://www.ech.ch/xmlns/eCH-0129/4", "description") | ("http://www.ech.ch/xmlns/eCH-0129/4", "durationOfConstructionPhase") | ("http://www.ech.ch/xmlns/eCH-0129/4", "planningPermissionApplicant") | ("http://www.ech.ch/xmlns/eCH-0129/4", "planningPermissionApplicantDeputy") | ("http://www.ech.ch/xmlns/eCH-0129/4", "author"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "constructionProjectIdentification") | ("http://www.ech.ch/xmlns/eCH-0129/4", "newBuildingsForResidentialPurposeCompleted") | ("http://www.ech.ch/xmlns/eCH-0129/4", "newBuildingsForResidentialPurposeTotal") | ("http://www.ech.ch/xmlns/eCH-0129/4", "newBuildingsWithoutResidentialPurposeCompleted") | ("http://www.ech.ch/xmlns/eCH-0129/4", "newBuildingsWithoutResidentialPurposeTotal") | ("http://www.ech.ch/xmlns/eCH-0129/4", "newDwellingsCompleted") | ("http://www.ech.ch/xmlns/eCH-0129/4", "newDwellingsTotal") | ("http://www.ech.ch/xmlns/eCH-0129/4", "typeOfConstructionProject") | ("http://www.ech.ch/xmlns/eCH-0129/4", "constructionLocalisation") | ("http://www.ech.ch/xmlns/eCH-0129/4", "typeOfPermit") | ("http://www.ech.ch/xmlns/eCH-0129/4", "permitExpirationDate") | ("http://www.ech.ch/xmlns/eCH-0129/4", "permitIssueDate") | ("http://www.ech.ch/xmlns/eCH-0129/4", "announcementDate") | ("http://www.ech.ch/xmlns/eCH-0129/4", "declinationDate") | ("http://www.ech.ch/xmlns/eCH-0129/4", "startDate") | ("http://www.ech.ch/xmlns/eCH-0129/4", "completionDate") | ("http://www.ech.ch/xmlns/eCH-0129/4", "suspensionDate") | ("http://www.ech.ch/xmlns/eCH-0129/4", "withdrawlDate") | ("http://www.ech.ch/xmlns/eCH-0129/4", "constructionSurveyDeptNo") | ("http://www.ech.ch/xmlns/eCH-0129/4", "totalCostsOfProject") | ("http://www.ech.ch/xmlns/eCH-0129/4", "status") | ("http://www.ech.ch/xmlns/eCH-0129/4", "typeOfClient") | ("http://www.ech.ch/xmlns/eCH-0129/4", "typeOfConstruction") | ("http://www.ech.ch/xmlns/eCH-0129/4", "description") | ("http://www.ech.ch/xmlns/eCH-0129/4", "durationOfConstructionPhase") | ("http://www.ech.ch/xmlns/eCH-0129/4", "planningPermissionApplicant") | ("http://www.ech.ch/xmlns/eCH-0129/4", "planningPermissionApplicantDeputy") | ("http://www.ech.ch/xmlns/eCH-0129/4", "author"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 28];
+        let mut f0: Option<ConstructionProjectIdentification> = None;
+        let mut f1: Option<NewBuildingsForResidentialPurposeCompleted> = None;
+        let mut f2: Option<NewBuildingsForResidentialPurposeTotal> = None;
+        let mut f3: Option<NewBuildingsWithoutResidentialPurposeCompleted> = None;
+        let mut f4: Option<NewBuildingsWithoutResidentialPurposeTotal> = None;
+        let mut f5: Option<NewDwellingsCompleted> = None;
+        let mut f6: Option<NewDwellingsTotal> = None;
+        let mut f7: Option<TypeOfConstructionProject> = None;
+        let mut f8: Option<ConstructionLocalisation> = None;
+        let mut f9: Option<TypeOfPermit> = None;
+        let mut f10: Option<ConstructionProjectPermitExpirationDate> = None;
+        let mut f11: Option<BuildingPermitIssueDate> = None;
+        let mut f12: Option<ProjectAnnouncementDate> = None;
+        let mut f13: Option<ProjectDeclinationDate> = None;
+        let mut f14: Option<ProjectStartDate> = None;
+        let mut f15: Option<ProjectCompletionDate> = None;
+        let mut f16: Option<ProjectSuspensionDate> = None;
+        let mut f17: Option<ConstructionProjectWithdrawlDate> = None;
+        let mut f18: Option<ConstructionSurveyDeptNo> = None;
+        let mut f19: Option<TotalCostsOfProject> = None;
+        let mut f20: Option<ProjectStatus> = None;
+        let mut f21: Option<TypeOfClient> = None;
+        let mut f22: Option<TypeOfConstruction> = None;
+        let mut f23: Option<ConstructionProjectDescription> = None;
+        let mut f24: Option<DurationOfConstructionPhase> = None;
+        let mut f25: Vec<PersonIdentification> = Vec::new();
+        let mut f26: Option<PersonIdentification> = None;
+        let mut f27: Option<PersonIdentification> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "constructionProjectIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "newBuildingsForResidentialPurposeCompleted") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "newBuildingsForResidentialPurposeTotal") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "newBuildingsWithoutResidentialPurposeCompleted") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "newBuildingsWithoutResidentialPurposeTotal") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "newDwellingsCompleted") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "newDwellingsTotal") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "typeOfConstructionProject") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "constructionLocalisation") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "typeOfPermit") => 9,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "permitExpirationDate") => 10,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "permitIssueDate") => 11,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "announcementDate") => 12,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "declinationDate") => 13,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "startDate") => 14,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "completionDate") => 15,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "suspensionDate") => 16,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "withdrawlDate") => 17,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "constructionSurveyDeptNo") => 18,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "totalCostsOfProject") => 19,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "status") => 20,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "typeOfClient") => 21,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "typeOfConstruction") => 22,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "description") => 23,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "durationOfConstructionPhase") => 24,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "planningPermissionApplicant") => 25,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "planningPermissionApplicantDeputy") => 26,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "author") => 27,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ConstructionProjectIdentification as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "constructionProjectIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NewBuildingsForResidentialPurposeCompleted as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "newBuildingsForResidentialPurposeCompleted", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NewBuildingsForResidentialPurposeTotal as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "newBuildingsForResidentialPurposeTotal", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NewBuildingsWithoutResidentialPurposeCompleted as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "newBuildingsWithoutResidentialPurposeCompleted", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NewBuildingsWithoutResidentialPurposeTotal as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "newBuildingsWithoutResidentialPurposeTotal", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NewDwellingsCompleted as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "newDwellingsCompleted", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NewDwellingsTotal as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "newDwellingsTotal", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <TypeOfConstructionProject as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "typeOfConstructionProject", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ConstructionLocalisation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "constructionLocalisation", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let dup = f9.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <TypeOfPermit as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f9 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "typeOfPermit", found: 2, max: 1 }); } }
+                10 => { seen[10] = true; let dup = f10.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ConstructionProjectPermitExpirationDate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f10 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "permitExpirationDate", found: 2, max: 1 }); } }
+                11 => { seen[11] = true; let dup = f11.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BuildingPermitIssueDate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f11 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "permitIssueDate", found: 2, max: 1 }); } }
+                12 => { seen[12] = true; let dup = f12.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ProjectAnnouncementDate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f12 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "announcementDate", found: 2, max: 1 }); } }
+                13 => { seen[13] = true; let dup = f13.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ProjectDeclinationDate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f13 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "declinationDate", found: 2, max: 1 }); } }
+                14 => { seen[14] = true; let dup = f14.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ProjectStartDate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f14 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "startDate", found: 2, max: 1 }); } }
+                15 => { seen[15] = true; let dup = f15.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ProjectCompletionDate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f15 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "completionDate", found: 2, max: 1 }); } }
+                16 => { seen[16] = true; let dup = f16.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ProjectSuspensionDate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f16 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "suspensionDate", found: 2, max: 1 }); } }
+                17 => { seen[17] = true; let dup = f17.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ConstructionProjectWithdrawlDate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f17 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "withdrawlDate", found: 2, max: 1 }); } }
+                18 => { seen[18] = true; let dup = f18.is_some(); let got = { let c = r.enter()?; <ConstructionSurveyDeptNo as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f18 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "constructionSurveyDeptNo", found: 2, max: 1 }); } }
+                19 => { seen[19] = true; let dup = f19.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <TotalCostsOfProject as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f19 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "totalCostsOfProject", found: 2, max: 1 }); } }
+                20 => { seen[20] = true; let dup = f20.is_some(); let got = { let c = r.enter()?; <ProjectStatus as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f20 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "status", found: 2, max: 1 }); } }
+                21 => { seen[21] = true; let dup = f21.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <TypeOfClient as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f21 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "typeOfClient", found: 2, max: 1 }); } }
+                22 => { seen[22] = true; let dup = f22.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <TypeOfConstruction as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f22 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "typeOfConstruction", found: 2, max: 1 }); } }
+                23 => { seen[23] = true; let dup = f23.is_some(); let got = { let c = r.enter()?; <ConstructionProjectDescription as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f23 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "description", found: 2, max: 1 }); } }
+                24 => { seen[24] = true; let dup = f24.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <DurationOfConstructionPhase as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f24 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "durationOfConstructionPhase", found: 2, max: 1 }); } }
+                25 => { seen[25] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <PersonIdentification as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f25.push(v), None => ok = false } }
+                26 => { seen[26] = true; let dup = f26.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <PersonIdentification as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f26 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "planningPermissionApplicantDeputy", found: 2, max: 1 }); } }
+                27 => { seen[27] = true; let dup = f27.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <PersonIdentification as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f27 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "author", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[18] && f18.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "constructionSurveyDeptNo" }); ok = false; }
+        if !seen[20] && f20.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "status" }); ok = false; }
+        if !seen[23] && f23.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "description" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f18) = f18 else { return Ok(None) };
+        let Some(f20) = f20 else { return Ok(None) };
+        let Some(f23) = f23 else { return Ok(None) };
+        Ok(Some(Self { construction_project_identification: f0, new_buildings_for_residential_purpose_completed: f1, new_buildings_for_residential_purpose_total: f2, new_buildings_without_residential_purpose_completed: f3, new_buildings_without_residential_purpose_total: f4, new_dwellings_completed: f5, new_dwellings_total: f6, type_of_construction_project: f7, construction_localisation: f8, type_of_permit: f9, permit_expiration_date: f10, permit_issue_date: f11, announcement_date: f12, declination_date: f13, start_date: f14, completion_date: f15, suspension_date: f16, withdrawl_date: f17, construction_survey_dept_no: f18, total_costs_of_project: f19, status: f20, type_of_client: f21, type_of_construction: f22, description: f23, duration_of_construction_phase: f24, planning_permission_applicant: f25, planning_permission_applicant_deputy: f26, author: f27 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["constructionProjectIdentification", "newBuildingsForResidentialPurposeCompleted", "newBuildingsForResidentialPurposeTotal", "newBuildingsWithoutResidentialPurposeCompleted", "newBuildingsWithoutResidentialPurposeTotal", "newDwellingsCompleted", "newDwellingsTotal", "typeOfConstructionProject", "constructionLocalisation", "typeOfPermit", "permitExpirationDate", "permitIssueDate", "announcementDate", "declinationDate", "startDate", "completionDate", "suspensionDate", "withdrawlDate", "constructionSurveyDeptNo", "totalCostsOfProject", "status", "typeOfClient", "typeOfConstruction", "description", "durationOfConstructionPhase", "planningPermissionApplicant", "planningPermissionApplicantDeputy", "author"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.construction_project_identification { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "constructionProjectIdentification"); }
+        if let Some(v) = &self.new_buildings_for_residential_purpose_completed { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "newBuildingsForResidentialPurposeCompleted"); }
+        if let Some(v) = &self.new_buildings_for_residential_purpose_total { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "newBuildingsForResidentialPurposeTotal"); }
+        if let Some(v) = &self.new_buildings_without_residential_purpose_completed { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "newBuildingsWithoutResidentialPurposeCompleted"); }
+        if let Some(v) = &self.new_buildings_without_residential_purpose_total { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "newBuildingsWithoutResidentialPurposeTotal"); }
+        if let Some(v) = &self.new_dwellings_completed { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "newDwellingsCompleted"); }
+        if let Some(v) = &self.new_dwellings_total { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "newDwellingsTotal"); }
+        if let Some(v) = &self.type_of_construction_project { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "typeOfConstructionProject"); }
+        if let Some(v) = &self.construction_localisation { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "constructionLocalisation"); }
+        if let Some(v) = &self.type_of_permit { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "typeOfPermit"); }
+        if let Some(v) = &self.permit_expiration_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "permitExpirationDate"); }
+        if let Some(v) = &self.permit_issue_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "permitIssueDate"); }
+        if let Some(v) = &self.announcement_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "announcementDate"); }
+        if let Some(v) = &self.declination_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "declinationDate"); }
+        if let Some(v) = &self.start_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "startDate"); }
+        if let Some(v) = &self.completion_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "completionDate"); }
+        if let Some(v) = &self.suspension_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "suspensionDate"); }
+        if let Some(v) = &self.withdrawl_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "withdrawlDate"); }
+        { let v = &self.construction_survey_dept_no; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "constructionSurveyDeptNo"); }
+        if let Some(v) = &self.total_costs_of_project { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "totalCostsOfProject"); }
+        { let v = &self.status; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "status"); }
+        if let Some(v) = &self.type_of_client { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "typeOfClient"); }
+        if let Some(v) = &self.type_of_construction { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "typeOfConstruction"); }
+        { let v = &self.description; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "description"); }
+        if let Some(v) = &self.duration_of_construction_phase { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "durationOfConstructionPhase"); }
+        for v in &self.planning_permission_applicant { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "planningPermissionApplicant"); }
+        if let Some(v) = &self.planning_permission_applicant_deputy { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "planningPermissionApplicantDeputy"); }
+        if let Some(v) = &self.author { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "author"); }
+    }
+}
+impl crate::read::XmlValue for ConstructionProject {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ConstructionProject {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl CoordinatesChoiceLV95 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "east") | ("http://www.ech.ch/xmlns/eCH-0129/4", "north") | ("http://www.ech.ch/xmlns/eCH-0129/4", "originOfCoordinates"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "east") | ("http://www.ech.ch/xmlns/eCH-0129/4", "north") | ("http://www.ech.ch/xmlns/eCH-0129/4", "originOfCoordinates"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<CoordinatesChoiceLV95East> = None;
+        let mut f1: Option<CoordinatesChoiceLV95North> = None;
+        let mut f2: Option<OriginOfCoordinates> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "east") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "north") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "originOfCoordinates") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <CoordinatesChoiceLV95East as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "east", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <CoordinatesChoiceLV95North as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "north", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <OriginOfCoordinates as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "originOfCoordinates", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "east" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "north" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "originOfCoordinates" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { east: f0, north: f1, origin_of_coordinates: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["east", "north", "originOfCoordinates"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.east; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "east"); }
+        { let v = &self.north; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "north"); }
+        { let v = &self.origin_of_coordinates; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "originOfCoordinates"); }
+    }
+}
+impl crate::read::XmlValue for CoordinatesChoiceLV95 {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for CoordinatesChoiceLV95 {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl CoordinatesChoiceLV03 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "Y") | ("http://www.ech.ch/xmlns/eCH-0129/4", "X") | ("http://www.ech.ch/xmlns/eCH-0129/4", "originOfCoordinates"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "Y") | ("http://www.ech.ch/xmlns/eCH-0129/4", "X") | ("http://www.ech.ch/xmlns/eCH-0129/4", "originOfCoordinates"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<CoordinatesChoiceLV03Y> = None;
+        let mut f1: Option<CoordinatesChoiceLV03X> = None;
+        let mut f2: Option<OriginOfCoordinates> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "Y") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "X") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "originOfCoordinates") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <CoordinatesChoiceLV03Y as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "Y", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <CoordinatesChoiceLV03X as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "X", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <OriginOfCoordinates as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "originOfCoordinates", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "Y" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "X" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "originOfCoordinates" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { y: f0, x: f1, origin_of_coordinates: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["Y", "X", "originOfCoordinates"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.y; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "Y"); }
+        { let v = &self.x; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "X"); }
+        { let v = &self.origin_of_coordinates; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "originOfCoordinates"); }
+    }
+}
+impl crate::read::XmlValue for CoordinatesChoiceLV03 {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for CoordinatesChoiceLV03 {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl CoordinatesChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "LV95") | ("http://www.ech.ch/xmlns/eCH-0129/4", "LV03"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0129/4", "LV95") => Ok({ let c = r.enter()?; <CoordinatesChoiceLV95 as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::LV95)),
+            ("http://www.ech.ch/xmlns/eCH-0129/4", "LV03") => Ok({ let c = r.enter()?; <CoordinatesChoiceLV03 as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::LV03)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::LV95(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "LV95"),
+            Self::LV03(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "LV03"),
+        }
+    }
+}
+impl Coordinates {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        CoordinatesChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        CoordinatesChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<CoordinatesChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if CoordinatesChoice::accepts(ns, local) => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = CoordinatesChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { choice: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for Coordinates {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Coordinates {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl CoveringAreaOfSDR {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "squareMeasure") | ("http://www.ech.ch/xmlns/eCH-0129/4", "realestateIdentification"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "squareMeasure") | ("http://www.ech.ch/xmlns/eCH-0129/4", "realestateIdentification"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<SquareMeasure> = None;
+        let mut f1: Option<RealestateIdentification> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "squareMeasure") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "realestateIdentification") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <SquareMeasure as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "squareMeasure", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <RealestateIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "realestateIdentification", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "squareMeasure" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "realestateIdentification" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { square_measure: f0, realestate_identification: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["squareMeasure", "realestateIdentification"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.square_measure; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "squareMeasure"); }
+        { let v = &self.realestate_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "realestateIdentification"); }
+    }
+}
+impl crate::read::XmlValue for CoveringAreaOfSDR {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for CoveringAreaOfSDR {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl DatePartiallyKnownChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "yearMonthDay") | ("http://www.ech.ch/xmlns/eCH-0129/4", "yearMonth") | ("http://www.ech.ch/xmlns/eCH-0129/4", "year"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0129/4", "yearMonthDay") => Ok({ let c = r.enter()?; <xs::Date as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::YearMonthDay)),
+            ("http://www.ech.ch/xmlns/eCH-0129/4", "yearMonth") => Ok({ let c = r.enter()?; <xs::GYearMonth as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::YearMonth)),
+            ("http://www.ech.ch/xmlns/eCH-0129/4", "year") => Ok({ let c = r.enter()?; <xs::GYear as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Year)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::YearMonthDay(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "yearMonthDay"),
+            Self::YearMonth(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "yearMonth"),
+            Self::Year(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "year"),
+        }
+    }
+}
+impl DatePartiallyKnown {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        DatePartiallyKnownChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        DatePartiallyKnownChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<DatePartiallyKnownChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if DatePartiallyKnownChoice::accepts(ns, local) => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = DatePartiallyKnownChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { choice: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for DatePartiallyKnown {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for DatePartiallyKnown {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl DwellingIdentification {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "EGID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "EDID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "EWID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "localID"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "EGID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "EDID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "EWID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "localID"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<EGID> = None;
+        let mut f1: Option<EDID> = None;
+        let mut f2: Option<EWID> = None;
+        let mut f3: Option<NamedId> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "EGID") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "EDID") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "EWID") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "localID") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <EGID as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "EGID", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <EDID as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "EDID", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <EWID as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "EWID", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <NamedId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "localID", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "EGID" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "EDID" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "EWID" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "localID" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        Ok(Some(Self { egid: f0, edid: f1, ewid: f2, local_id: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["EGID", "EDID", "EWID", "localID"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.egid; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "EGID"); }
+        { let v = &self.edid; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "EDID"); }
+        { let v = &self.ewid; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "EWID"); }
+        { let v = &self.local_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "localID"); }
+    }
+}
+impl crate::read::XmlValue for DwellingIdentification {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for DwellingIdentification {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Dwelling {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "administrativeDwellingNo") | ("http://www.ech.ch/xmlns/eCH-0129/4", "EWID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "physicalDwellingNo") | ("http://www.ech.ch/xmlns/eCH-0129/4", "dateOfConstruction") | ("http://www.ech.ch/xmlns/eCH-0129/4", "dateOfDemolition") | ("http://www.ech.ch/xmlns/eCH-0129/4", "noOfHabitableRooms") | ("http://www.ech.ch/xmlns/eCH-0129/4", "floor") | ("http://www.ech.ch/xmlns/eCH-0129/4", "locationOfDwellingOnFloor") | ("http://www.ech.ch/xmlns/eCH-0129/4", "multipleFloor") | ("http://www.ech.ch/xmlns/eCH-0129/4", "usageLimitation") | ("http://www.ech.ch/xmlns/eCH-0129/4", "kitchen") | ("http://www.ech.ch/xmlns/eCH-0129/4", "surfaceAreaOfDwelling") | ("http://www.ech.ch/xmlns/eCH-0129/4", "status") | ("http://www.ech.ch/xmlns/eCH-0129/4", "dwellingUsage"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "administrativeDwellingNo") | ("http://www.ech.ch/xmlns/eCH-0129/4", "EWID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "physicalDwellingNo") | ("http://www.ech.ch/xmlns/eCH-0129/4", "dateOfConstruction") | ("http://www.ech.ch/xmlns/eCH-0129/4", "dateOfDemolition") | ("http://www.ech.ch/xmlns/eCH-0129/4", "noOfHabitableRooms") | ("http://www.ech.ch/xmlns/eCH-0129/4", "floor") | ("http://www.ech.ch/xmlns/eCH-0129/4", "locationOfDwellingOnFloor") | ("http://www.ech.ch/xmlns/eCH-0129/4", "multipleFloor") | ("http://www.ech.ch/xmlns/eCH-0129/4", "usageLimitation") | ("http://www.ech.ch/xmlns/eCH-0129/4", "kitchen") | ("http://www.ech.ch/xmlns/eCH-0129/4", "surfaceAreaOfDwelling") | ("http://www.ech.ch/xmlns/eCH-0129/4", "status") | ("http://www.ech.ch/xmlns/eCH-0129/4", "dwellingUsage"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 15];
+        let mut f0: Vec<NamedId> = Vec::new();
+        let mut f1: Option<AdministrativeDwellingNo> = None;
+        let mut f2: Option<EWID> = None;
+        let mut f3: Option<PhysicalDwellingNo> = None;
+        let mut f4: Option<DatePartiallyKnown> = None;
+        let mut f5: Option<DatePartiallyKnown> = None;
+        let mut f6: Option<NoOfHabitableRooms> = None;
+        let mut f7: Option<Floor> = None;
+        let mut f8: Option<LocationOfDwellingOnFloor> = None;
+        let mut f9: Option<MultipleFloor> = None;
+        let mut f10: Option<UsageLimitation> = None;
+        let mut f11: Option<Kitchen> = None;
+        let mut f12: Option<SurfaceAreaOfDwelling> = None;
+        let mut f13: Option<DwellingStatus> = None;
+        let mut f14: Option<DwellingUsage> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "localID") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "administrativeDwellingNo") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "EWID") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "physicalDwellingNo") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "dateOfConstruction") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "dateOfDemolition") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "noOfHabitableRooms") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "floor") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "locationOfDwellingOnFloor") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "multipleFloor") => 9,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "usageLimitation") => 10,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "kitchen") => 11,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "surfaceAreaOfDwelling") => 12,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "status") => 13,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "dwellingUsage") => 14,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <AdministrativeDwellingNo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "administrativeDwellingNo", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EWID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "EWID", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <PhysicalDwellingNo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "physicalDwellingNo", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <DatePartiallyKnown as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateOfConstruction", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <DatePartiallyKnown as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateOfDemolition", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NoOfHabitableRooms as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "noOfHabitableRooms", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Floor as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "floor", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <LocationOfDwellingOnFloor as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "locationOfDwellingOnFloor", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let dup = f9.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <MultipleFloor as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f9 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "multipleFloor", found: 2, max: 1 }); } }
+                10 => { seen[10] = true; let dup = f10.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <UsageLimitation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f10 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "usageLimitation", found: 2, max: 1 }); } }
+                11 => { seen[11] = true; let dup = f11.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Kitchen as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f11 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "kitchen", found: 2, max: 1 }); } }
+                12 => { seen[12] = true; let dup = f12.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SurfaceAreaOfDwelling as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f12 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "surfaceAreaOfDwelling", found: 2, max: 1 }); } }
+                13 => { seen[13] = true; let dup = f13.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <DwellingStatus as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f13 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "status", found: 2, max: 1 }); } }
+                14 => { seen[14] = true; let dup = f14.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <DwellingUsage as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f14 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dwellingUsage", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if f0.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "localID", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { local_id: f0, administrative_dwelling_no: f1, ewid: f2, physical_dwelling_no: f3, date_of_construction: f4, date_of_demolition: f5, no_of_habitable_rooms: f6, floor: f7, location_of_dwelling_on_floor: f8, multiple_floor: f9, usage_limitation: f10, kitchen: f11, surface_area_of_dwelling: f12, status: f13, dwelling_usage: f14 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["localID", "administrativeDwellingNo", "EWID", "physicalDwellingNo", "dateOfConstruction", "dateOfDemolition", "noOfHabitableRooms", "floor", "locationOfDwellingOnFloor", "multipleFloor", "usageLimitation", "kitchen", "surfaceAreaOfDwelling", "status", "dwellingUsage"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.local_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "localID"); }
+        if let Some(v) = &self.administrative_dwelling_no { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "administrativeDwellingNo"); }
+        if let Some(v) = &self.ewid { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "EWID"); }
+        if let Some(v) = &self.physical_dwelling_no { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "physicalDwellingNo"); }
+        if let Some(v) = &self.date_of_construction { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "dateOfConstruction"); }
+        if let Some(v) = &self.date_of_demolition { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "dateOfDemolition"); }
+        if let Some(v) = &self.no_of_habitable_rooms { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "noOfHabitableRooms"); }
+        if let Some(v) = &self.floor { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "floor"); }
+        if let Some(v) = &self.location_of_dwelling_on_floor { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "locationOfDwellingOnFloor"); }
+        if let Some(v) = &self.multiple_floor { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "multipleFloor"); }
+        if let Some(v) = &self.usage_limitation { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "usageLimitation"); }
+        if let Some(v) = &self.kitchen { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "kitchen"); }
+        if let Some(v) = &self.surface_area_of_dwelling { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "surfaceAreaOfDwelling"); }
+        if let Some(v) = &self.status { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "status"); }
+        if let Some(v) = &self.dwelling_usage { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "dwellingUsage"); }
+    }
+}
+impl crate::read::XmlValue for Dwelling {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Dwelling {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl DwellingUsage {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "usageCode") | ("http://www.ech.ch/xmlns/eCH-0129/4", "informationSource") | ("http://www.ech.ch/xmlns/eCH-0129/4", "revisionDate") | ("http://www.ech.ch/xmlns/eCH-0129/4", "remark") | ("http://www.ech.ch/xmlns/eCH-0129/4", "personWithMainResidence") | ("http://www.ech.ch/xmlns/eCH-0129/4", "personWithSecondaryResidence") | ("http://www.ech.ch/xmlns/eCH-0129/4", "dateFirstOccupancy") | ("http://www.ech.ch/xmlns/eCH-0129/4", "dateLastOccupancy"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "usageCode") | ("http://www.ech.ch/xmlns/eCH-0129/4", "informationSource") | ("http://www.ech.ch/xmlns/eCH-0129/4", "revisionDate") | ("http://www.ech.ch/xmlns/eCH-0129/4", "remark") | ("http://www.ech.ch/xmlns/eCH-0129/4", "personWithMainResidence") | ("http://www.ech.ch/xmlns/eCH-0129/4", "personWithSecondaryResidence") | ("http://www.ech.ch/xmlns/eCH-0129/4", "dateFirstOccupancy") | ("http://www.ech.ch/xmlns/eCH-0129/4", "dateLastOccupancy"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 8];
+        let mut f0: Option<DwellingUsageCode> = None;
+        let mut f1: Option<DwellingInformationSource> = None;
+        let mut f2: Option<DwellingUsageRevisionDate> = None;
+        let mut f3: Option<DwellingUsageRemark> = None;
+        let mut f4: Option<bool> = None;
+        let mut f5: Option<bool> = None;
+        let mut f6: Option<DwellingUsageDateFirstOccupancy> = None;
+        let mut f7: Option<DwellingUsageDateLastOccupancy> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "usageCode") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "informationSource") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "revisionDate") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "remark") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "personWithMainResidence") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "personWithSecondaryResidence") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "dateFirstOccupancy") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "dateLastOccupancy") => 7,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <DwellingUsageCode as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "usageCode", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <DwellingInformationSource as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "informationSource", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <DwellingUsageRevisionDate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "revisionDate", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <DwellingUsageRemark as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "remark", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <bool as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "personWithMainResidence", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <bool as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "personWithSecondaryResidence", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <DwellingUsageDateFirstOccupancy as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateFirstOccupancy", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <DwellingUsageDateLastOccupancy as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateLastOccupancy", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { usage_code: f0, information_source: f1, revision_date: f2, remark: f3, person_with_main_residence: f4, person_with_secondary_residence: f5, date_first_occupancy: f6, date_last_occupancy: f7 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["usageCode", "informationSource", "revisionDate", "remark", "personWithMainResidence", "personWithSecondaryResidence", "dateFirstOccupancy", "dateLastOccupancy"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.usage_code { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "usageCode"); }
+        if let Some(v) = &self.information_source { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "informationSource"); }
+        if let Some(v) = &self.revision_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "revisionDate"); }
+        if let Some(v) = &self.remark { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "remark"); }
+        if let Some(v) = &self.person_with_main_residence { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "personWithMainResidence"); }
+        if let Some(v) = &self.person_with_secondary_residence { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "personWithSecondaryResidence"); }
+        if let Some(v) = &self.date_first_occupancy { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "dateFirstOccupancy"); }
+        if let Some(v) = &self.date_last_occupancy { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "dateLastOccupancy"); }
+    }
+}
+impl crate::read::XmlValue for DwellingUsage {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for DwellingUsage {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EstimationObjectOnly {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "volume") | ("http://www.ech.ch/xmlns/eCH-0129/4", "yearOfConstruction") | ("http://www.ech.ch/xmlns/eCH-0129/4", "description") | ("http://www.ech.ch/xmlns/eCH-0129/4", "validFrom") | ("http://www.ech.ch/xmlns/eCH-0129/4", "estimationReason"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "volume") | ("http://www.ech.ch/xmlns/eCH-0129/4", "yearOfConstruction") | ("http://www.ech.ch/xmlns/eCH-0129/4", "description") | ("http://www.ech.ch/xmlns/eCH-0129/4", "validFrom") | ("http://www.ech.ch/xmlns/eCH-0129/4", "estimationReason"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 6];
+        let mut f0: Option<NamedId> = None;
+        let mut f1: Option<EstimationVolume> = None;
+        let mut f2: Option<EstimationYearOfConstruction> = None;
+        let mut f3: Option<EstimationDescription> = None;
+        let mut f4: Option<xs::Date> = None;
+        let mut f5: Option<EstimationReasonText> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "localID") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "volume") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "yearOfConstruction") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "description") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "validFrom") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "estimationReason") => 5,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <NamedId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "localID", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EstimationVolume as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "volume", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EstimationYearOfConstruction as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "yearOfConstruction", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EstimationDescription as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "description", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "validFrom", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EstimationReasonText as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "estimationReason", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "localID" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { local_id: f0, volume: f1, year_of_construction: f2, description: f3, valid_from: f4, estimation_reason: f5 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["localID", "volume", "yearOfConstruction", "description", "validFrom", "estimationReason"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.local_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "localID"); }
+        if let Some(v) = &self.volume { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "volume"); }
+        if let Some(v) = &self.year_of_construction { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "yearOfConstruction"); }
+        if let Some(v) = &self.description { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "description"); }
+        if let Some(v) = &self.valid_from { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "validFrom"); }
+        if let Some(v) = &self.estimation_reason { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "estimationReason"); }
+    }
+}
+impl crate::read::XmlValue for EstimationObjectOnly {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EstimationObjectOnly {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EstimationObject {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "volume") | ("http://www.ech.ch/xmlns/eCH-0129/4", "yearOfConstruction") | ("http://www.ech.ch/xmlns/eCH-0129/4", "description") | ("http://www.ech.ch/xmlns/eCH-0129/4", "validFrom") | ("http://www.ech.ch/xmlns/eCH-0129/4", "estimationReason") | ("http://www.ech.ch/xmlns/eCH-0129/4", "estimationValue"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "volume") | ("http://www.ech.ch/xmlns/eCH-0129/4", "yearOfConstruction") | ("http://www.ech.ch/xmlns/eCH-0129/4", "description") | ("http://www.ech.ch/xmlns/eCH-0129/4", "validFrom") | ("http://www.ech.ch/xmlns/eCH-0129/4", "estimationReason") | ("http://www.ech.ch/xmlns/eCH-0129/4", "estimationValue"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 7];
+        let mut f0: Option<NamedId> = None;
+        let mut f1: Option<EstimationVolume> = None;
+        let mut f2: Option<EstimationYearOfConstruction> = None;
+        let mut f3: Option<EstimationDescription> = None;
+        let mut f4: Option<xs::Date> = None;
+        let mut f5: Option<EstimationReasonText> = None;
+        let mut f6: Vec<EstimationValue> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "localID") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "volume") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "yearOfConstruction") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "description") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "validFrom") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "estimationReason") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "estimationValue") => 6,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <NamedId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "localID", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EstimationVolume as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "volume", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EstimationYearOfConstruction as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "yearOfConstruction", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EstimationDescription as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "description", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "validFrom", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EstimationReasonText as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "estimationReason", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EstimationValue as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "localID" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { local_id: f0, volume: f1, year_of_construction: f2, description: f3, valid_from: f4, estimation_reason: f5, estimation_value: f6 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["localID", "volume", "yearOfConstruction", "description", "validFrom", "estimationReason", "estimationValue"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.local_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "localID"); }
+        if let Some(v) = &self.volume { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "volume"); }
+        if let Some(v) = &self.year_of_construction { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "yearOfConstruction"); }
+        if let Some(v) = &self.description { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "description"); }
+        if let Some(v) = &self.valid_from { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "validFrom"); }
+        if let Some(v) = &self.estimation_reason { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "estimationReason"); }
+        for v in &self.estimation_value { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "estimationValue"); }
+    }
+}
+impl crate::read::XmlValue for EstimationObject {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EstimationObject {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EstimationValue {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "baseYear") | ("http://www.ech.ch/xmlns/eCH-0129/4", "validFrom") | ("http://www.ech.ch/xmlns/eCH-0129/4", "indexValue") | ("http://www.ech.ch/xmlns/eCH-0129/4", "value") | ("http://www.ech.ch/xmlns/eCH-0129/4", "typeOfvalue"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "baseYear") | ("http://www.ech.ch/xmlns/eCH-0129/4", "validFrom") | ("http://www.ech.ch/xmlns/eCH-0129/4", "indexValue") | ("http://www.ech.ch/xmlns/eCH-0129/4", "value") | ("http://www.ech.ch/xmlns/eCH-0129/4", "typeOfvalue"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 6];
+        let mut f0: Option<NamedId> = None;
+        let mut f1: Option<EstimationValueBaseYear> = None;
+        let mut f2: Option<ValidFrom> = None;
+        let mut f3: Option<EstimationValueIndexValue> = None;
+        let mut f4: Option<Value> = None;
+        let mut f5: Option<TypeOfvalue> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "localID") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "baseYear") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "validFrom") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "indexValue") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "value") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "typeOfvalue") => 5,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <NamedId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "localID", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EstimationValueBaseYear as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "baseYear", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ValidFrom as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "validFrom", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EstimationValueIndexValue as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "indexValue", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; <Value as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "value", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; <TypeOfvalue as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "typeOfvalue", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "localID" }); ok = false; }
+        if !seen[4] && f4.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "value" }); ok = false; }
+        if !seen[5] && f5.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "typeOfvalue" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f4) = f4 else { return Ok(None) };
+        let Some(f5) = f5 else { return Ok(None) };
+        Ok(Some(Self { local_id: f0, base_year: f1, valid_from: f2, index_value: f3, value: f4, type_ofvalue: f5 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["localID", "baseYear", "validFrom", "indexValue", "value", "typeOfvalue"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.local_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "localID"); }
+        if let Some(v) = &self.base_year { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "baseYear"); }
+        if let Some(v) = &self.valid_from { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "validFrom"); }
+        if let Some(v) = &self.index_value { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "indexValue"); }
+        { let v = &self.value; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "value"); }
+        { let v = &self.type_ofvalue; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "typeOfvalue"); }
+    }
+}
+impl crate::read::XmlValue for EstimationValue {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EstimationValue {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl FiscalOwnership {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "accessionDate") | ("http://www.ech.ch/xmlns/eCH-0129/4", "fiscalRelationship") | ("http://www.ech.ch/xmlns/eCH-0129/4", "validFrom") | ("http://www.ech.ch/xmlns/eCH-0129/4", "validTill") | ("http://www.ech.ch/xmlns/eCH-0129/4", "denominator") | ("http://www.ech.ch/xmlns/eCH-0129/4", "tally"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "accessionDate") | ("http://www.ech.ch/xmlns/eCH-0129/4", "fiscalRelationship") | ("http://www.ech.ch/xmlns/eCH-0129/4", "validFrom") | ("http://www.ech.ch/xmlns/eCH-0129/4", "validTill") | ("http://www.ech.ch/xmlns/eCH-0129/4", "denominator") | ("http://www.ech.ch/xmlns/eCH-0129/4", "tally"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 6];
+        let mut f0: Option<xs::Date> = None;
+        let mut f1: Option<FiscalOwnershipFiscalRelationship> = None;
+        let mut f2: Option<xs::Date> = None;
+        let mut f3: Option<xs::Date> = None;
+        let mut f4: Option<FiscalOwnershipDenominator> = None;
+        let mut f5: Option<FiscalOwnershipTally> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "accessionDate") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "fiscalRelationship") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "validFrom") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "validTill") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "denominator") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "tally") => 5,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <xs::Date as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "accessionDate", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <FiscalOwnershipFiscalRelationship as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "fiscalRelationship", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "validFrom", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "validTill", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <FiscalOwnershipDenominator as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "denominator", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <FiscalOwnershipTally as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "tally", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "accessionDate" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "fiscalRelationship" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { accession_date: f0, fiscal_relationship: f1, valid_from: f2, valid_till: f3, denominator: f4, tally: f5 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["accessionDate", "fiscalRelationship", "validFrom", "validTill", "denominator", "tally"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.accession_date; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "accessionDate"); }
+        { let v = &self.fiscal_relationship; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "fiscalRelationship"); }
+        if let Some(v) = &self.valid_from { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "validFrom"); }
+        if let Some(v) = &self.valid_till { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "validTill"); }
+        if let Some(v) = &self.denominator { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "denominator"); }
+        if let Some(v) = &self.tally { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "tally"); }
+    }
+}
+impl crate::read::XmlValue for FiscalOwnership {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for FiscalOwnership {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl InsuranceObjectOnly {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "startDate") | ("http://www.ech.ch/xmlns/eCH-0129/4", "endDate") | ("http://www.ech.ch/xmlns/eCH-0129/4", "insuranceNumber") | ("http://www.ech.ch/xmlns/eCH-0129/4", "usageCode") | ("http://www.ech.ch/xmlns/eCH-0129/4", "usageDescription") | ("http://www.ech.ch/xmlns/eCH-0129/4", "volume"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "startDate") | ("http://www.ech.ch/xmlns/eCH-0129/4", "endDate") | ("http://www.ech.ch/xmlns/eCH-0129/4", "insuranceNumber") | ("http://www.ech.ch/xmlns/eCH-0129/4", "usageCode") | ("http://www.ech.ch/xmlns/eCH-0129/4", "usageDescription") | ("http://www.ech.ch/xmlns/eCH-0129/4", "volume"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 7];
+        let mut f0: Option<NamedId> = None;
+        let mut f1: Option<xs::Date> = None;
+        let mut f2: Option<xs::Date> = None;
+        let mut f3: Option<BuildingInsuranceNumber> = None;
+        let mut f4: Option<UsageCode> = None;
+        let mut f5: Option<UsageDescription> = None;
+        let mut f6: Option<InsuranceVolume> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "localID") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "startDate") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "endDate") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "insuranceNumber") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "usageCode") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "usageDescription") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "volume") => 6,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <NamedId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "localID", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "startDate", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "endDate", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <BuildingInsuranceNumber as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "insuranceNumber", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <UsageCode as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "usageCode", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <UsageDescription as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "usageDescription", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <InsuranceVolume as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "volume", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "localID" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "insuranceNumber" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        Ok(Some(Self { local_id: f0, start_date: f1, end_date: f2, insurance_number: f3, usage_code: f4, usage_description: f5, volume: f6 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["localID", "startDate", "endDate", "insuranceNumber", "usageCode", "usageDescription", "volume"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.local_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "localID"); }
+        if let Some(v) = &self.start_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "startDate"); }
+        if let Some(v) = &self.end_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "endDate"); }
+        { let v = &self.insurance_number; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "insuranceNumber"); }
+        if let Some(v) = &self.usage_code { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "usageCode"); }
+        if let Some(v) = &self.usage_description { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "usageDescription"); }
+        if let Some(v) = &self.volume { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "volume"); }
+    }
+}
+impl crate::read::XmlValue for InsuranceObjectOnly {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for InsuranceObjectOnly {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl InsuranceObject {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "startDate") | ("http://www.ech.ch/xmlns/eCH-0129/4", "endDate") | ("http://www.ech.ch/xmlns/eCH-0129/4", "insuranceNumber") | ("http://www.ech.ch/xmlns/eCH-0129/4", "usageCode") | ("http://www.ech.ch/xmlns/eCH-0129/4", "usageDescription") | ("http://www.ech.ch/xmlns/eCH-0129/4", "insuranceValue") | ("http://www.ech.ch/xmlns/eCH-0129/4", "volume"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "startDate") | ("http://www.ech.ch/xmlns/eCH-0129/4", "endDate") | ("http://www.ech.ch/xmlns/eCH-0129/4", "insuranceNumber") | ("http://www.ech.ch/xmlns/eCH-0129/4", "usageCode") | ("http://www.ech.ch/xmlns/eCH-0129/4", "usageDescription") | ("http://www.ech.ch/xmlns/eCH-0129/4", "insuranceValue") | ("http://www.ech.ch/xmlns/eCH-0129/4", "volume"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 8];
+        let mut f0: Option<NamedId> = None;
+        let mut f1: Option<xs::Date> = None;
+        let mut f2: Option<xs::Date> = None;
+        let mut f3: Option<BuildingInsuranceNumber> = None;
+        let mut f4: Option<UsageCode> = None;
+        let mut f5: Option<UsageDescription> = None;
+        let mut f6: Option<InsuranceValue> = None;
+        let mut f7: Option<InsuranceVolume> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "localID") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "startDate") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "endDate") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "insuranceNumber") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "usageCode") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "usageDescription") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "insuranceValue") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "volume") => 7,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <NamedId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "localID", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "startDate", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "endDate", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <BuildingInsuranceNumber as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "insuranceNumber", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <UsageCode as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "usageCode", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <UsageDescription as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "usageDescription", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <InsuranceValue as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "insuranceValue", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <InsuranceVolume as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "volume", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "localID" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "insuranceNumber" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        Ok(Some(Self { local_id: f0, start_date: f1, end_date: f2, insurance_number: f3, usage_code: f4, usage_description: f5, insurance_value: f6, volume: f7 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["localID", "startDate", "endDate", "insuranceNumber", "usageCode", "usageDescription", "insuranceValue", "volume"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.local_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "localID"); }
+        if let Some(v) = &self.start_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "startDate"); }
+        if let Some(v) = &self.end_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "endDate"); }
+        { let v = &self.insurance_number; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "insuranceNumber"); }
+        if let Some(v) = &self.usage_code { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "usageCode"); }
+        if let Some(v) = &self.usage_description { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "usageDescription"); }
+        if let Some(v) = &self.insurance_value { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "insuranceValue"); }
+        if let Some(v) = &self.volume { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "volume"); }
+    }
+}
+impl crate::read::XmlValue for InsuranceObject {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for InsuranceObject {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl InsuranceSumChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "amount") | ("http://www.ech.ch/xmlns/eCH-0129/4", "percentage"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0129/4", "amount") => Ok({ let c = r.enter()?; <InsuranceSumChoiceAmount as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Amount)),
+            ("http://www.ech.ch/xmlns/eCH-0129/4", "percentage") => Ok({ let c = r.enter()?; <InsuranceSumChoicePercentage as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Percentage)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::Amount(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "amount"),
+            Self::Percentage(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "percentage"),
+        }
+    }
+}
+impl InsuranceSum {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        InsuranceSumChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        InsuranceSumChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<InsuranceSumChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if InsuranceSumChoice::accepts(ns, local) => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = InsuranceSumChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { choice: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for InsuranceSum {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for InsuranceSum {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl InsuranceValue {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "validFrom") | ("http://www.ech.ch/xmlns/eCH-0129/4", "changeReason") | ("http://www.ech.ch/xmlns/eCH-0129/4", "insuranceSum"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "validFrom") | ("http://www.ech.ch/xmlns/eCH-0129/4", "changeReason") | ("http://www.ech.ch/xmlns/eCH-0129/4", "insuranceSum"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<NamedId> = None;
+        let mut f1: Option<xs::Date> = None;
+        let mut f2: Option<ChangeReason> = None;
+        let mut f3: Option<InsuranceSum> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "localID") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "validFrom") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "changeReason") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "insuranceSum") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <NamedId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "localID", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <xs::Date as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "validFrom", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <ChangeReason as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "changeReason", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <InsuranceSum as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "insuranceSum", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "localID" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "validFrom" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "changeReason" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "insuranceSum" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        Ok(Some(Self { local_id: f0, valid_from: f1, change_reason: f2, insurance_sum: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["localID", "validFrom", "changeReason", "insuranceSum"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.local_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "localID"); }
+        { let v = &self.valid_from; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "validFrom"); }
+        { let v = &self.change_reason; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "changeReason"); }
+        { let v = &self.insurance_sum; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "insuranceSum"); }
+    }
+}
+impl crate::read::XmlValue for InsuranceValue {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for InsuranceValue {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl InsuranceVolume {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "volume") | ("http://www.ech.ch/xmlns/eCH-0129/4", "norm"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "volume") | ("http://www.ech.ch/xmlns/eCH-0129/4", "norm"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<InsuranceVolumeVolume> = None;
+        let mut f1: Option<BuildingVolumeNorm> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "volume") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "norm") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <InsuranceVolumeVolume as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "volume", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <BuildingVolumeNorm as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "norm", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "volume" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "norm" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { volume: f0, norm: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["volume", "norm"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.volume; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "volume"); }
+        { let v = &self.norm; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "norm"); }
+    }
+}
+impl crate::read::XmlValue for InsuranceVolume {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for InsuranceVolume {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl KindOfConstructionWork {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "kindOfWork") | ("http://www.ech.ch/xmlns/eCH-0129/4", "energeticRestauration") | ("http://www.ech.ch/xmlns/eCH-0129/4", "renovationHeatingsystem") | ("http://www.ech.ch/xmlns/eCH-0129/4", "innerConversionRenovation") | ("http://www.ech.ch/xmlns/eCH-0129/4", "conversion") | ("http://www.ech.ch/xmlns/eCH-0129/4", "extensionHeighteningHeated") | ("http://www.ech.ch/xmlns/eCH-0129/4", "extensionHeighteningNotHeated") | ("http://www.ech.ch/xmlns/eCH-0129/4", "thermicSolarFacility") | ("http://www.ech.ch/xmlns/eCH-0129/4", "photovoltaicSolarFacility") | ("http://www.ech.ch/xmlns/eCH-0129/4", "otherWorks"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "kindOfWork") | ("http://www.ech.ch/xmlns/eCH-0129/4", "energeticRestauration") | ("http://www.ech.ch/xmlns/eCH-0129/4", "renovationHeatingsystem") | ("http://www.ech.ch/xmlns/eCH-0129/4", "innerConversionRenovation") | ("http://www.ech.ch/xmlns/eCH-0129/4", "conversion") | ("http://www.ech.ch/xmlns/eCH-0129/4", "extensionHeighteningHeated") | ("http://www.ech.ch/xmlns/eCH-0129/4", "extensionHeighteningNotHeated") | ("http://www.ech.ch/xmlns/eCH-0129/4", "thermicSolarFacility") | ("http://www.ech.ch/xmlns/eCH-0129/4", "photovoltaicSolarFacility") | ("http://www.ech.ch/xmlns/eCH-0129/4", "otherWorks"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 10];
+        let mut f0: Option<KindOfWork> = None;
+        let mut f1: Option<bool> = None;
+        let mut f2: Option<bool> = None;
+        let mut f3: Option<bool> = None;
+        let mut f4: Option<bool> = None;
+        let mut f5: Option<bool> = None;
+        let mut f6: Option<bool> = None;
+        let mut f7: Option<bool> = None;
+        let mut f8: Option<bool> = None;
+        let mut f9: Option<bool> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "kindOfWork") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "energeticRestauration") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "renovationHeatingsystem") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "innerConversionRenovation") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "conversion") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "extensionHeighteningHeated") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "extensionHeighteningNotHeated") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "thermicSolarFacility") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "photovoltaicSolarFacility") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "otherWorks") => 9,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <KindOfWork as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "kindOfWork", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <bool as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "energeticRestauration", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <bool as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "renovationHeatingsystem", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <bool as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "innerConversionRenovation", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <bool as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "conversion", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <bool as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "extensionHeighteningHeated", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <bool as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "extensionHeighteningNotHeated", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <bool as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "thermicSolarFacility", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <bool as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "photovoltaicSolarFacility", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let dup = f9.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <bool as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f9 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "otherWorks", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "kindOfWork" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { kind_of_work: f0, energetic_restauration: f1, renovation_heatingsystem: f2, inner_conversion_renovation: f3, conversion: f4, extension_heightening_heated: f5, extension_heightening_not_heated: f6, thermic_solar_facility: f7, photovoltaic_solar_facility: f8, other_works: f9 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["kindOfWork", "energeticRestauration", "renovationHeatingsystem", "innerConversionRenovation", "conversion", "extensionHeighteningHeated", "extensionHeighteningNotHeated", "thermicSolarFacility", "photovoltaicSolarFacility", "otherWorks"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.kind_of_work; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "kindOfWork"); }
+        if let Some(v) = &self.energetic_restauration { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "energeticRestauration"); }
+        if let Some(v) = &self.renovation_heatingsystem { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "renovationHeatingsystem"); }
+        if let Some(v) = &self.inner_conversion_renovation { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "innerConversionRenovation"); }
+        if let Some(v) = &self.conversion { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "conversion"); }
+        if let Some(v) = &self.extension_heightening_heated { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "extensionHeighteningHeated"); }
+        if let Some(v) = &self.extension_heightening_not_heated { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "extensionHeighteningNotHeated"); }
+        if let Some(v) = &self.thermic_solar_facility { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "thermicSolarFacility"); }
+        if let Some(v) = &self.photovoltaic_solar_facility { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "photovoltaicSolarFacility"); }
+        if let Some(v) = &self.other_works { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "otherWorks"); }
+    }
+}
+impl crate::read::XmlValue for KindOfConstructionWork {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for KindOfConstructionWork {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl LocalisationDescriptionGroup1 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "language") | ("http://www.ech.ch/xmlns/eCH-0129/4", "descriptionLong") | ("http://www.ech.ch/xmlns/eCH-0129/4", "descriptionShort") | ("http://www.ech.ch/xmlns/eCH-0129/4", "descriptionIndex"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "language") | ("http://www.ech.ch/xmlns/eCH-0129/4", "descriptionLong") | ("http://www.ech.ch/xmlns/eCH-0129/4", "descriptionShort") | ("http://www.ech.ch/xmlns/eCH-0129/4", "descriptionIndex"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<LocalisationLanguage> = None;
+        let mut f1: Option<LocalisationDescriptionLong> = None;
+        let mut f2: Option<LocalisationDescriptionShort> = None;
+        let mut f3: Option<LocalisationIndexName> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "language") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "descriptionLong") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "descriptionShort") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "descriptionIndex") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <LocalisationLanguage as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "language", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <LocalisationDescriptionLong as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "descriptionLong", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <LocalisationDescriptionShort as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "descriptionShort", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <LocalisationIndexName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "descriptionIndex", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "language" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "descriptionLong" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { language: f0, description_long: f1, description_short: f2, description_index: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["language", "descriptionLong", "descriptionShort", "descriptionIndex"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.language; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "language"); }
+        { let v = &self.description_long; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "descriptionLong"); }
+        if let Some(v) = &self.description_short { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "descriptionShort"); }
+        if let Some(v) = &self.description_index { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "descriptionIndex"); }
+    }
+}
+impl crate::read::XmlValue for LocalisationDescriptionGroup1 {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for LocalisationDescriptionGroup1 {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl LocalisationDescription {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        LocalisationDescriptionGroup1::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        LocalisationDescriptionGroup1::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Vec<LocalisationDescriptionGroup1> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if LocalisationDescriptionGroup1::accepts(ns, local) => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = LocalisationDescriptionGroup1::read_children(r, start, Some(|_, _| true))?; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if f0.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "group1", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { group1: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["group1"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.group1 { v.write_children(w); }
+    }
+}
+impl crate::read::XmlValue for LocalisationDescription {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for LocalisationDescription {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl LocalityNameGroup1 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "language") | ("http://www.ech.ch/xmlns/eCH-0129/4", "nameLong") | ("http://www.ech.ch/xmlns/eCH-0129/4", "nameShort"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "language") | ("http://www.ech.ch/xmlns/eCH-0129/4", "nameLong") | ("http://www.ech.ch/xmlns/eCH-0129/4", "nameShort"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<LocalisationLanguage> = None;
+        let mut f1: Option<LocalityNameGroup1NameLong> = None;
+        let mut f2: Option<LocalityNameGroup1NameShort> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "language") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "nameLong") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "nameShort") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <LocalisationLanguage as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "language", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <LocalityNameGroup1NameLong as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "nameLong", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <LocalityNameGroup1NameShort as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "nameShort", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "language" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "nameLong" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { language: f0, name_long: f1, name_short: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["language", "nameLong", "nameShort"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.language; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "language"); }
+        { let v = &self.name_long; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "nameLong"); }
+        if let Some(v) = &self.name_short { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "nameShort"); }
+    }
+}
+impl crate::read::XmlValue for LocalityNameGroup1 {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for LocalityNameGroup1 {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl LocalityName {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        LocalityNameGroup1::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        LocalityNameGroup1::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Vec<LocalityNameGroup1> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if LocalityNameGroup1::accepts(ns, local) => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = LocalityNameGroup1::read_children(r, start, Some(|_, _| true))?; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if f0.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "group1", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { group1: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["group1"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.group1 { v.write_children(w); }
+    }
+}
+impl crate::read::XmlValue for LocalityName {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for LocalityName {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Locality {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "swissZipCode") | ("http://www.ech.ch/xmlns/eCH-0129/4", "swissZipCodeAddOn") | ("http://www.ech.ch/xmlns/eCH-0129/4", "name"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "swissZipCode") | ("http://www.ech.ch/xmlns/eCH-0129/4", "swissZipCodeAddOn") | ("http://www.ech.ch/xmlns/eCH-0129/4", "name"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<crate::ech0010::v6::SwissZipCode> = None;
+        let mut f1: Option<crate::ech0010::v6::SwissZipCodeAddOn> = None;
+        let mut f2: Option<LocalityName> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "swissZipCode") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "swissZipCodeAddOn") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "name") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0010::v6::SwissZipCode as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "swissZipCode", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0010::v6::SwissZipCodeAddOn as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "swissZipCodeAddOn", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <LocalityName as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "name", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "name" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { swiss_zip_code: f0, swiss_zip_code_add_on: f1, name: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["swissZipCode", "swissZipCodeAddOn", "name"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.swiss_zip_code { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "swissZipCode"); }
+        if let Some(v) = &self.swiss_zip_code_add_on { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "swissZipCodeAddOn"); }
+        { let v = &self.name; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "name"); }
+    }
+}
+impl crate::read::XmlValue for Locality {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Locality {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl NamedId {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "IdCategory") | ("http://www.ech.ch/xmlns/eCH-0129/4", "Id"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "IdCategory") | ("http://www.ech.ch/xmlns/eCH-0129/4", "Id"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<IDCategory> = None;
+        let mut f1: Option<NamedIdId> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "IdCategory") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "Id") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <IDCategory as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "IdCategory", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <NamedIdId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "Id", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "IdCategory" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "Id" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { id_category: f0, id: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["IdCategory", "Id"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.id_category; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "IdCategory"); }
+        { let v = &self.id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "Id"); }
+    }
+}
+impl crate::read::XmlValue for NamedId {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for NamedId {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl NamedMetaData {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "metaDataName") | ("http://www.ech.ch/xmlns/eCH-0129/4", "metaDataValue"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "metaDataName") | ("http://www.ech.ch/xmlns/eCH-0129/4", "metaDataValue"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<NamedMetaDataMetaDataName> = None;
+        let mut f1: Option<NamedMetaDataMetaDataValue> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "metaDataName") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "metaDataValue") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <NamedMetaDataMetaDataName as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "metaDataName", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <NamedMetaDataMetaDataValue as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "metaDataValue", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "metaDataName" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "metaDataValue" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { meta_data_name: f0, meta_data_value: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["metaDataName", "metaDataValue"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.meta_data_name; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "metaDataName"); }
+        { let v = &self.meta_data_value; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "metaDataValue"); }
+    }
+}
+impl crate::read::XmlValue for NamedMetaData {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for NamedMetaData {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl PartialAreaOfBuilding {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "squareMeasure"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "squareMeasure"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<SquareMeasure> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "squareMeasure") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SquareMeasure as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "squareMeasure", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { square_measure: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["squareMeasure"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.square_measure { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "squareMeasure"); }
+    }
+}
+impl crate::read::XmlValue for PartialAreaOfBuilding {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for PartialAreaOfBuilding {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl PersonIdentificationChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "individual") | ("http://www.ech.ch/xmlns/eCH-0129/4", "organisation"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0129/4", "individual") => Ok({ let c = r.enter()?; <crate::ech0044::v4::PersonIdentificationLight as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Individual)),
+            ("http://www.ech.ch/xmlns/eCH-0129/4", "organisation") => Ok({ let c = r.enter()?; <crate::ech0097::v2::OrganisationIdentification as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Organisation)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::Individual(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "individual"),
+            Self::Organisation(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "organisation"),
+        }
+    }
+}
+impl PersonIdentification {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        PersonIdentificationChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        PersonIdentificationChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<PersonIdentificationChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if PersonIdentificationChoice::accepts(ns, local) => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = PersonIdentificationChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { choice: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for PersonIdentification {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for PersonIdentification {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl PlaceName {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "placeNameType") | ("http://www.ech.ch/xmlns/eCH-0129/4", "localGeographicalName"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "placeNameType") | ("http://www.ech.ch/xmlns/eCH-0129/4", "localGeographicalName"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<PlaceNameTypeType> = None;
+        let mut f1: Option<LocalGeographicalName> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "placeNameType") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "localGeographicalName") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <PlaceNameTypeType as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "placeNameType", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <LocalGeographicalName as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "localGeographicalName", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "placeNameType" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "localGeographicalName" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { place_name_type: f0, local_geographical_name: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["placeNameType", "localGeographicalName"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.place_name_type; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "placeNameType"); }
+        { let v = &self.local_geographical_name; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "localGeographicalName"); }
+    }
+}
+impl crate::read::XmlValue for PlaceName {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for PlaceName {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl RealestateIdentification {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "EGRID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "number") | ("http://www.ech.ch/xmlns/eCH-0129/4", "numberSuffix") | ("http://www.ech.ch/xmlns/eCH-0129/4", "subDistrict") | ("http://www.ech.ch/xmlns/eCH-0129/4", "lot"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "EGRID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "number") | ("http://www.ech.ch/xmlns/eCH-0129/4", "numberSuffix") | ("http://www.ech.ch/xmlns/eCH-0129/4", "subDistrict") | ("http://www.ech.ch/xmlns/eCH-0129/4", "lot"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 5];
+        let mut f0: Option<RealestateIdentificationEGRID> = None;
+        let mut f1: Option<RealestateIdentificationNumber> = None;
+        let mut f2: Option<RealestateIdentificationNumberSuffix> = None;
+        let mut f3: Option<RealestateIdentificationSubDistrict> = None;
+        let mut f4: Option<RealestateIdentificationLot> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "EGRID") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "number") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "numberSuffix") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "subDistrict") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "lot") => 4,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <RealestateIdentificationEGRID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "EGRID", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <RealestateIdentificationNumber as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "number", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <RealestateIdentificationNumberSuffix as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "numberSuffix", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <RealestateIdentificationSubDistrict as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "subDistrict", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <RealestateIdentificationLot as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "lot", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "number" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { egrid: f0, number: f1, number_suffix: f2, sub_district: f3, lot: f4 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["EGRID", "number", "numberSuffix", "subDistrict", "lot"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.egrid { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "EGRID"); }
+        { let v = &self.number; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "number"); }
+        if let Some(v) = &self.number_suffix { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "numberSuffix"); }
+        if let Some(v) = &self.sub_district { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "subDistrict"); }
+        if let Some(v) = &self.lot { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "lot"); }
+    }
+}
+impl crate::read::XmlValue for RealestateIdentification {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for RealestateIdentification {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Realestate {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "realestateIdentification") | ("http://www.ech.ch/xmlns/eCH-0129/4", "authority") | ("http://www.ech.ch/xmlns/eCH-0129/4", "date") | ("http://www.ech.ch/xmlns/eCH-0129/4", "realestateType") | ("http://www.ech.ch/xmlns/eCH-0129/4", "cantonalSubKind") | ("http://www.ech.ch/xmlns/eCH-0129/4", "status") | ("http://www.ech.ch/xmlns/eCH-0129/4", "mutnumber") | ("http://www.ech.ch/xmlns/eCH-0129/4", "identDN") | ("http://www.ech.ch/xmlns/eCH-0129/4", "squareMeasure") | ("http://www.ech.ch/xmlns/eCH-0129/4", "realestateIncomplete") | ("http://www.ech.ch/xmlns/eCH-0129/4", "coordinates") | ("http://www.ech.ch/xmlns/eCH-0129/4", "namedMetaData"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "realestateIdentification") | ("http://www.ech.ch/xmlns/eCH-0129/4", "authority") | ("http://www.ech.ch/xmlns/eCH-0129/4", "date") | ("http://www.ech.ch/xmlns/eCH-0129/4", "realestateType") | ("http://www.ech.ch/xmlns/eCH-0129/4", "cantonalSubKind") | ("http://www.ech.ch/xmlns/eCH-0129/4", "status") | ("http://www.ech.ch/xmlns/eCH-0129/4", "mutnumber") | ("http://www.ech.ch/xmlns/eCH-0129/4", "identDN") | ("http://www.ech.ch/xmlns/eCH-0129/4", "squareMeasure") | ("http://www.ech.ch/xmlns/eCH-0129/4", "realestateIncomplete") | ("http://www.ech.ch/xmlns/eCH-0129/4", "coordinates") | ("http://www.ech.ch/xmlns/eCH-0129/4", "namedMetaData"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 12];
+        let mut f0: Option<RealestateIdentification> = None;
+        let mut f1: Option<Authority> = None;
+        let mut f2: Option<RealestateDate> = None;
+        let mut f3: Option<RealestateTypeType> = None;
+        let mut f4: Option<CantonalSubKind> = None;
+        let mut f5: Option<RealestateStatus> = None;
+        let mut f6: Option<RealestateMutnumber> = None;
+        let mut f7: Option<IdentDN> = None;
+        let mut f8: Option<SquareMeasure> = None;
+        let mut f9: Option<RealestateIncomplete> = None;
+        let mut f10: Option<Coordinates> = None;
+        let mut f11: Vec<NamedMetaData> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "realestateIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "authority") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "date") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "realestateType") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "cantonalSubKind") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "status") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "mutnumber") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "identDN") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "squareMeasure") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "realestateIncomplete") => 9,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "coordinates") => 10,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "namedMetaData") => 11,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <RealestateIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "realestateIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Authority as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "authority", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <RealestateDate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "date", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <RealestateTypeType as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "realestateType", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CantonalSubKind as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "cantonalSubKind", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <RealestateStatus as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "status", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <RealestateMutnumber as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "mutnumber", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <IdentDN as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "identDN", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SquareMeasure as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "squareMeasure", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let dup = f9.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <RealestateIncomplete as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f9 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "realestateIncomplete", found: 2, max: 1 }); } }
+                10 => { seen[10] = true; let dup = f10.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Coordinates as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f10 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "coordinates", found: 2, max: 1 }); } }
+                11 => { seen[11] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedMetaData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f11.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "realestateIdentification" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "realestateType" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        Ok(Some(Self { realestate_identification: f0, authority: f1, date: f2, realestate_type: f3, cantonal_sub_kind: f4, status: f5, mutnumber: f6, ident_dn: f7, square_measure: f8, realestate_incomplete: f9, coordinates: f10, named_meta_data: f11 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["realestateIdentification", "authority", "date", "realestateType", "cantonalSubKind", "status", "mutnumber", "identDN", "squareMeasure", "realestateIncomplete", "coordinates", "namedMetaData"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.realestate_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "realestateIdentification"); }
+        if let Some(v) = &self.authority { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "authority"); }
+        if let Some(v) = &self.date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "date"); }
+        { let v = &self.realestate_type; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "realestateType"); }
+        if let Some(v) = &self.cantonal_sub_kind { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "cantonalSubKind"); }
+        if let Some(v) = &self.status { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "status"); }
+        if let Some(v) = &self.mutnumber { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "mutnumber"); }
+        if let Some(v) = &self.ident_dn { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "identDN"); }
+        if let Some(v) = &self.square_measure { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "squareMeasure"); }
+        if let Some(v) = &self.realestate_incomplete { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "realestateIncomplete"); }
+        if let Some(v) = &self.coordinates { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "coordinates"); }
+        for v in &self.named_meta_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "namedMetaData"); }
+    }
+}
+impl crate::read::XmlValue for Realestate {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Realestate {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Right {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "EREID"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "EREID"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<EREID> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "EREID") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <EREID as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "EREID", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "EREID" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { ereid: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["EREID"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.ereid; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "EREID"); }
+    }
+}
+impl crate::read::XmlValue for Right {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Right {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Street {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "ESID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "isOfficialDescription") | ("http://www.ech.ch/xmlns/eCH-0129/4", "officialStreetNumber") | ("http://www.ech.ch/xmlns/eCH-0129/4", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "localisationKind") | ("http://www.ech.ch/xmlns/eCH-0129/4", "description") | ("http://www.ech.ch/xmlns/eCH-0129/4", "status") | ("http://www.ech.ch/xmlns/eCH-0129/4", "numberingPrinciple") | ("http://www.ech.ch/xmlns/eCH-0129/4", "ESTRID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "streetGeometry"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "ESID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "isOfficialDescription") | ("http://www.ech.ch/xmlns/eCH-0129/4", "officialStreetNumber") | ("http://www.ech.ch/xmlns/eCH-0129/4", "localID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "localisationKind") | ("http://www.ech.ch/xmlns/eCH-0129/4", "description") | ("http://www.ech.ch/xmlns/eCH-0129/4", "status") | ("http://www.ech.ch/xmlns/eCH-0129/4", "numberingPrinciple") | ("http://www.ech.ch/xmlns/eCH-0129/4", "ESTRID") | ("http://www.ech.ch/xmlns/eCH-0129/4", "streetGeometry"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 10];
+        let mut f0: Option<ESID> = None;
+        let mut f1: Option<IsOfficialDescription> = None;
+        let mut f2: Option<OfficialStreetNumber> = None;
+        let mut f3: Option<NamedId> = None;
+        let mut f4: Option<LocalisationKind> = None;
+        let mut f5: Option<LocalisationDescription> = None;
+        let mut f6: Option<LocalisationStatus> = None;
+        let mut f7: Option<NumberingPrinciple> = None;
+        let mut f8: Option<ESTRID> = None;
+        let mut f9: Option<xs::AnyElement> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "ESID") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "isOfficialDescription") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "officialStreetNumber") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "localID") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "localisationKind") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "description") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "status") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "numberingPrinciple") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "ESTRID") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "streetGeometry") => 9,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ESID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "ESID", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <IsOfficialDescription as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "isOfficialDescription", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <OfficialStreetNumber as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "officialStreetNumber", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "localID", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <LocalisationKind as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "localisationKind", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; <LocalisationDescription as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "description", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <LocalisationStatus as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "status", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NumberingPrinciple as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "numberingPrinciple", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ESTRID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "ESTRID", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let dup = f9.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::AnyElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f9 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "streetGeometry", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[5] && f5.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "description" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f5) = f5 else { return Ok(None) };
+        Ok(Some(Self { esid: f0, is_official_description: f1, official_street_number: f2, local_id: f3, localisation_kind: f4, description: f5, status: f6, numbering_principle: f7, estrid: f8, street_geometry: f9 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["ESID", "isOfficialDescription", "officialStreetNumber", "localID", "localisationKind", "description", "status", "numberingPrinciple", "ESTRID", "streetGeometry"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.esid { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "ESID"); }
+        if let Some(v) = &self.is_official_description { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "isOfficialDescription"); }
+        if let Some(v) = &self.official_street_number { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "officialStreetNumber"); }
+        if let Some(v) = &self.local_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "localID"); }
+        if let Some(v) = &self.localisation_kind { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "localisationKind"); }
+        { let v = &self.description; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "description"); }
+        if let Some(v) = &self.status { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "status"); }
+        if let Some(v) = &self.numbering_principle { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "numberingPrinciple"); }
+        if let Some(v) = &self.estrid { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "ESTRID"); }
+        if let Some(v) = &self.street_geometry { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "streetGeometry"); }
+    }
+}
+impl crate::read::XmlValue for Street {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Street {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ThermotechnicalDevice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "heatGenerator") | ("http://www.ech.ch/xmlns/eCH-0129/4", "heatingType") | ("http://www.ech.ch/xmlns/eCH-0129/4", "informationSource") | ("http://www.ech.ch/xmlns/eCH-0129/4", "revisionDate") | ("http://www.ech.ch/xmlns/eCH-0129/4", "heatForHeating") | ("http://www.ech.ch/xmlns/eCH-0129/4", "heatForWarmwater") | ("http://www.ech.ch/xmlns/eCH-0129/4", "energySource"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "heatGenerator") | ("http://www.ech.ch/xmlns/eCH-0129/4", "heatingType") | ("http://www.ech.ch/xmlns/eCH-0129/4", "informationSource") | ("http://www.ech.ch/xmlns/eCH-0129/4", "revisionDate") | ("http://www.ech.ch/xmlns/eCH-0129/4", "heatForHeating") | ("http://www.ech.ch/xmlns/eCH-0129/4", "heatForWarmwater") | ("http://www.ech.ch/xmlns/eCH-0129/4", "energySource"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 7];
+        let mut f0: Option<ThermotechnicalHeatGenerator> = None;
+        let mut f1: Option<ThermotechnicalDeviceHeatingType> = None;
+        let mut f2: Option<ThermotechnicalDeviceInformationSource> = None;
+        let mut f3: Option<ThermotechnicalDeviceRevisionDate> = None;
+        let mut f4: Option<bool> = None;
+        let mut f5: Option<bool> = None;
+        let mut f6: Option<ThermotechnicalDeviceEnergySource> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "heatGenerator") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "heatingType") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "informationSource") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "revisionDate") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "heatForHeating") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "heatForWarmwater") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0129/4", "energySource") => 6,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <ThermotechnicalHeatGenerator as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "heatGenerator", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ThermotechnicalDeviceHeatingType as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "heatingType", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ThermotechnicalDeviceInformationSource as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "informationSource", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ThermotechnicalDeviceRevisionDate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "revisionDate", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; <bool as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "heatForHeating", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; <bool as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "heatForWarmwater", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ThermotechnicalDeviceEnergySource as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "energySource", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "heatGenerator" }); ok = false; }
+        if !seen[4] && f4.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "heatForHeating" }); ok = false; }
+        if !seen[5] && f5.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "heatForWarmwater" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f4) = f4 else { return Ok(None) };
+        let Some(f5) = f5 else { return Ok(None) };
+        Ok(Some(Self { heat_generator: f0, heating_type: f1, information_source: f2, revision_date: f3, heat_for_heating: f4, heat_for_warmwater: f5, energy_source: f6 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["heatGenerator", "heatingType", "informationSource", "revisionDate", "heatForHeating", "heatForWarmwater", "energySource"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.heat_generator; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "heatGenerator"); }
+        if let Some(v) = &self.heating_type { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "heatingType"); }
+        if let Some(v) = &self.information_source { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "informationSource"); }
+        if let Some(v) = &self.revision_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "revisionDate"); }
+        { let v = &self.heat_for_heating; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "heatForHeating"); }
+        { let v = &self.heat_for_warmwater; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "heatForWarmwater"); }
+        if let Some(v) = &self.energy_source { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "energySource"); }
+    }
+}
+impl crate::read::XmlValue for ThermotechnicalDevice {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ThermotechnicalDevice {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ValueChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0129/4", "amount") | ("http://www.ech.ch/xmlns/eCH-0129/4", "percentage"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0129/4", "amount") => Ok({ let c = r.enter()?; <ValueChoiceAmount as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Amount)),
+            ("http://www.ech.ch/xmlns/eCH-0129/4", "percentage") => Ok({ let c = r.enter()?; <ValueChoicePercentage as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Percentage)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::Amount(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "amount"),
+            Self::Percentage(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0129/4", "percentage"),
+        }
+    }
+}
+impl Value {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        ValueChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        ValueChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<ValueChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if ValueChoice::accepts(ns, local) => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = ValueChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { choice: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for Value {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Value {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}

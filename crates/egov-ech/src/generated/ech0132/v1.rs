@@ -296,3 +296,1204 @@ pub struct ValueVS {
     pub type_ofvalue: crate::ech0129::v1::TypeOfvalue,
 }
 
+impl AnnouncementInsuranceNewEstimationBuildingInfo {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0132/1", "building") | ("http://www.ech.ch/xmlns/eCH-0132/1", "buildingEntranceInfo"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0132/1", "building") | ("http://www.ech.ch/xmlns/eCH-0132/1", "buildingEntranceInfo"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<BuildingVS> = None;
+        let mut f1: Vec<BuildingEntranceInfo> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "building") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "buildingEntranceInfo") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <BuildingVS as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "building", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BuildingEntranceInfo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "building" }); ok = false; }
+        if f1.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "buildingEntranceInfo", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { building: f0, building_entrance_info: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["building", "buildingEntranceInfo"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.building; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "building"); }
+        for v in &self.building_entrance_info { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "buildingEntranceInfo"); }
+    }
+}
+impl crate::read::XmlValue for AnnouncementInsuranceNewEstimationBuildingInfo {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for AnnouncementInsuranceNewEstimationBuildingInfo {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl AnnouncementInsuranceNewEstimation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0132/1", "announcementType") | ("http://www.ech.ch/xmlns/eCH-0132/1", "buildingInfo") | ("http://www.ech.ch/xmlns/eCH-0132/1", "value") | ("http://www.ech.ch/xmlns/eCH-0132/1", "realestateInfo"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0132/1", "announcementType") | ("http://www.ech.ch/xmlns/eCH-0132/1", "buildingInfo") | ("http://www.ech.ch/xmlns/eCH-0132/1", "value") | ("http://www.ech.ch/xmlns/eCH-0132/1", "realestateInfo"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<AnnouncementInsuranceNewEstimationAnnouncementType> = None;
+        let mut f1: Option<AnnouncementInsuranceNewEstimationBuildingInfo> = None;
+        let mut f2: Vec<ValueVS> = Vec::new();
+        let mut f3: Vec<RealestateInfo> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "announcementType") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "buildingInfo") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "value") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "realestateInfo") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <AnnouncementInsuranceNewEstimationAnnouncementType as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "announcementType", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <AnnouncementInsuranceNewEstimationBuildingInfo as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "buildingInfo", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ValueVS as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                3 => { seen[3] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <RealestateInfo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "announcementType" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "buildingInfo" }); ok = false; }
+        if f2.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "value", found: 0, min: 1 }); }
+        if f3.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "realestateInfo", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { announcement_type: f0, building_info: f1, value: f2, realestate_info: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["announcementType", "buildingInfo", "value", "realestateInfo"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.announcement_type; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "announcementType"); }
+        { let v = &self.building_info; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "buildingInfo"); }
+        for v in &self.value { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "value"); }
+        for v in &self.realestate_info { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "realestateInfo"); }
+    }
+}
+impl crate::read::XmlValue for AnnouncementInsuranceNewEstimation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for AnnouncementInsuranceNewEstimation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl BuildingEntranceInfoBuildingEntrance {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0132/1", "federalEntranceID") | ("http://www.ech.ch/xmlns/eCH-0132/1", "federalBuildingID") | ("http://www.ech.ch/xmlns/eCH-0132/1", "buildingEntranceNo") | ("http://www.ech.ch/xmlns/eCH-0132/1", "entranceStatus") | ("http://www.ech.ch/xmlns/eCH-0132/1", "coordinates"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0132/1", "federalEntranceID") | ("http://www.ech.ch/xmlns/eCH-0132/1", "federalBuildingID") | ("http://www.ech.ch/xmlns/eCH-0132/1", "buildingEntranceNo") | ("http://www.ech.ch/xmlns/eCH-0132/1", "entranceStatus") | ("http://www.ech.ch/xmlns/eCH-0132/1", "coordinates"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 5];
+        let mut f0: Option<crate::ech0129::v1::FederalEntranceID> = None;
+        let mut f1: Option<crate::ech0129::v1::FederalBuildingID> = None;
+        let mut f2: Option<crate::ech0129::v1::BuildingEntranceNo> = None;
+        let mut f3: Option<crate::ech0129::v1::EntranceStatus> = None;
+        let mut f4: Option<crate::ech0129::v1::Coordinates> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "federalEntranceID") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "federalBuildingID") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "buildingEntranceNo") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "entranceStatus") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "coordinates") => 4,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0129::v1::FederalEntranceID as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "federalEntranceID", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0129::v1::FederalBuildingID as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "federalBuildingID", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0129::v1::BuildingEntranceNo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "buildingEntranceNo", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <crate::ech0129::v1::EntranceStatus as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "entranceStatus", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0129::v1::Coordinates as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "coordinates", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "federalEntranceID" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "federalBuildingID" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "entranceStatus" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        Ok(Some(Self { federal_entrance_id: f0, federal_building_id: f1, building_entrance_no: f2, entrance_status: f3, coordinates: f4 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["federalEntranceID", "federalBuildingID", "buildingEntranceNo", "entranceStatus", "coordinates"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.federal_entrance_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "federalEntranceID"); }
+        { let v = &self.federal_building_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "federalBuildingID"); }
+        if let Some(v) = &self.building_entrance_no { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "buildingEntranceNo"); }
+        { let v = &self.entrance_status; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "entranceStatus"); }
+        if let Some(v) = &self.coordinates { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "coordinates"); }
+    }
+}
+impl crate::read::XmlValue for BuildingEntranceInfoBuildingEntrance {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for BuildingEntranceInfoBuildingEntrance {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl BuildingEntranceInfoChoiceStreetSection {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0132/1", "federalStreetID") | ("http://www.ech.ch/xmlns/eCH-0132/1", "extendedFederalStreetIDType"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0132/1", "federalStreetID") | ("http://www.ech.ch/xmlns/eCH-0132/1", "extendedFederalStreetIDType"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<crate::ech0129::v1::FederalStreetID> = None;
+        let mut f1: Option<crate::ech0129::v1::ExtendedFederalStreetIDType> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "federalStreetID") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "extendedFederalStreetIDType") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0129::v1::FederalStreetID as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "federalStreetID", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0129::v1::ExtendedFederalStreetIDType as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "extendedFederalStreetIDType", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "federalStreetID" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "extendedFederalStreetIDType" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { federal_street_id: f0, extended_federal_street_id_type: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["federalStreetID", "extendedFederalStreetIDType"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.federal_street_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "federalStreetID"); }
+        { let v = &self.extended_federal_street_id_type; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "extendedFederalStreetIDType"); }
+    }
+}
+impl crate::read::XmlValue for BuildingEntranceInfoChoiceStreetSection {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for BuildingEntranceInfoChoiceStreetSection {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl BuildingEntranceInfoChoiceOption2Street {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0132/1", "officialStreetNo") | ("http://www.ech.ch/xmlns/eCH-0132/1", "federalStreetID") | ("http://www.ech.ch/xmlns/eCH-0132/1", "geometry") | ("http://www.ech.ch/xmlns/eCH-0132/1", "localStreetID") | ("http://www.ech.ch/xmlns/eCH-0132/1", "longNameOfStreet") | ("http://www.ech.ch/xmlns/eCH-0132/1", "indexNameOfStreet") | ("http://www.ech.ch/xmlns/eCH-0132/1", "shortNameOfStreet") | ("http://www.ech.ch/xmlns/eCH-0132/1", "numbering"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0132/1", "officialStreetNo") | ("http://www.ech.ch/xmlns/eCH-0132/1", "federalStreetID") | ("http://www.ech.ch/xmlns/eCH-0132/1", "geometry") | ("http://www.ech.ch/xmlns/eCH-0132/1", "localStreetID") | ("http://www.ech.ch/xmlns/eCH-0132/1", "longNameOfStreet") | ("http://www.ech.ch/xmlns/eCH-0132/1", "indexNameOfStreet") | ("http://www.ech.ch/xmlns/eCH-0132/1", "shortNameOfStreet") | ("http://www.ech.ch/xmlns/eCH-0132/1", "numbering"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 8];
+        let mut f0: Option<crate::ech0129::v1::OfficialStreetNo> = None;
+        let mut f1: Option<crate::ech0129::v1::FederalStreetID> = None;
+        let mut f2: Option<crate::ech0129::v1::Geometry> = None;
+        let mut f3: Option<crate::ech0129::v1::NamedId> = None;
+        let mut f4: Option<crate::ech0129::v1::LongNameOfStreet> = None;
+        let mut f5: Option<crate::ech0129::v1::IndexNameOfStreet> = None;
+        let mut f6: Option<crate::ech0129::v1::ShortNameOfStreet> = None;
+        let mut f7: Option<crate::ech0129::v1::Numbering> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "officialStreetNo") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "federalStreetID") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "geometry") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "localStreetID") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "longNameOfStreet") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "indexNameOfStreet") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "shortNameOfStreet") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "numbering") => 7,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0129::v1::OfficialStreetNo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "officialStreetNo", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0129::v1::FederalStreetID as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "federalStreetID", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0129::v1::Geometry as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "geometry", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0129::v1::NamedId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "localStreetID", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; <crate::ech0129::v1::LongNameOfStreet as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "longNameOfStreet", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; <crate::ech0129::v1::IndexNameOfStreet as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "indexNameOfStreet", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; <crate::ech0129::v1::ShortNameOfStreet as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "shortNameOfStreet", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0129::v1::Numbering as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "numbering", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "federalStreetID" }); ok = false; }
+        if !seen[4] && f4.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "longNameOfStreet" }); ok = false; }
+        if !seen[5] && f5.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "indexNameOfStreet" }); ok = false; }
+        if !seen[6] && f6.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "shortNameOfStreet" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f4) = f4 else { return Ok(None) };
+        let Some(f5) = f5 else { return Ok(None) };
+        let Some(f6) = f6 else { return Ok(None) };
+        Ok(Some(Self { official_street_no: f0, federal_street_id: f1, geometry: f2, local_street_id: f3, long_name_of_street: f4, index_name_of_street: f5, short_name_of_street: f6, numbering: f7 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["officialStreetNo", "federalStreetID", "geometry", "localStreetID", "longNameOfStreet", "indexNameOfStreet", "shortNameOfStreet", "numbering"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.official_street_no { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "officialStreetNo"); }
+        { let v = &self.federal_street_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "federalStreetID"); }
+        if let Some(v) = &self.geometry { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "geometry"); }
+        if let Some(v) = &self.local_street_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "localStreetID"); }
+        { let v = &self.long_name_of_street; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "longNameOfStreet"); }
+        { let v = &self.index_name_of_street; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "indexNameOfStreet"); }
+        { let v = &self.short_name_of_street; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "shortNameOfStreet"); }
+        if let Some(v) = &self.numbering { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "numbering"); }
+    }
+}
+impl crate::read::XmlValue for BuildingEntranceInfoChoiceOption2Street {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for BuildingEntranceInfoChoiceOption2Street {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl BuildingEntranceInfoChoiceOption2 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0132/1", "street") | ("http://www.ech.ch/xmlns/eCH-0132/1", "locality"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0132/1", "street") | ("http://www.ech.ch/xmlns/eCH-0132/1", "locality"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<BuildingEntranceInfoChoiceOption2Street> = None;
+        let mut f1: Option<Locality> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "street") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "locality") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <BuildingEntranceInfoChoiceOption2Street as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "street", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <Locality as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "locality", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "street" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "locality" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { street: f0, locality: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["street", "locality"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.street; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "street"); }
+        { let v = &self.locality; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "locality"); }
+    }
+}
+impl crate::read::XmlValue for BuildingEntranceInfoChoiceOption2 {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for BuildingEntranceInfoChoiceOption2 {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl BuildingEntranceInfoChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0132/1", "streetSection")) || BuildingEntranceInfoChoiceOption2::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0132/1", "streetSection") => Ok({ let c = r.enter()?; <BuildingEntranceInfoChoiceStreetSection as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::StreetSection)),
+            (ns, local) if BuildingEntranceInfoChoiceOption2::accepts(ns, local) => Ok(BuildingEntranceInfoChoiceOption2::read_children(r, start, Some(|_, _| true))?.map(Self::Street)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::StreetSection(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "streetSection"),
+            Self::Street(v) => v.write_children(w),
+        }
+    }
+}
+impl BuildingEntranceInfo {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0132/1", "buildingEntrance")) || BuildingEntranceInfoChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0132/1", "buildingEntrance")) || BuildingEntranceInfoChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<BuildingEntranceInfoBuildingEntrance> = None;
+        let mut f1: Option<BuildingEntranceInfoChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "buildingEntrance") => 0,
+                (ns, local) if BuildingEntranceInfoChoice::accepts(ns, local) => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <BuildingEntranceInfoBuildingEntrance as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "buildingEntrance", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = BuildingEntranceInfoChoice::read(r, start)?; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice2", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "buildingEntrance" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice2" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { building_entrance: f0, choice2: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["buildingEntrance", "choice2"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.building_entrance; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "buildingEntrance"); }
+        { let v = &self.choice2; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for BuildingEntranceInfo {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for BuildingEntranceInfo {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl BuildingVS {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0132/1", "yearOfDemolition") | ("http://www.ech.ch/xmlns/eCH-0132/1", "officialBuildingNo") | ("http://www.ech.ch/xmlns/eCH-0132/1", "numberOfFloors") | ("http://www.ech.ch/xmlns/eCH-0132/1", "numberOfSeparateHabitableRooms") | ("http://www.ech.ch/xmlns/eCH-0132/1", "numberOfDwelling") | ("http://www.ech.ch/xmlns/eCH-0132/1", "yearOfConstruction") | ("http://www.ech.ch/xmlns/eCH-0132/1", "monthOfConstruction") | ("http://www.ech.ch/xmlns/eCH-0132/1", "federalBuildingID") | ("http://www.ech.ch/xmlns/eCH-0132/1", "energySourceOfHeatingSystem") | ("http://www.ech.ch/xmlns/eCH-0132/1", "energySourceOfHotWaterSystem") | ("http://www.ech.ch/xmlns/eCH-0132/1", "nameOfBuilding") | ("http://www.ech.ch/xmlns/eCH-0132/1", "surfaceAreaOfBuilding") | ("http://www.ech.ch/xmlns/eCH-0132/1", "buildingCategory") | ("http://www.ech.ch/xmlns/eCH-0132/1", "buildingClass") | ("http://www.ech.ch/xmlns/eCH-0132/1", "buildingStatus") | ("http://www.ech.ch/xmlns/eCH-0132/1", "heatingSystem") | ("http://www.ech.ch/xmlns/eCH-0132/1", "coordinates") | ("http://www.ech.ch/xmlns/eCH-0132/1", "yearOfRenovation") | ("http://www.ech.ch/xmlns/eCH-0132/1", "hotWaterSystem") | ("http://www.ech.ch/xmlns/eCH-0132/1", "purposeCode"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0132/1", "yearOfDemolition") | ("http://www.ech.ch/xmlns/eCH-0132/1", "officialBuildingNo") | ("http://www.ech.ch/xmlns/eCH-0132/1", "numberOfFloors") | ("http://www.ech.ch/xmlns/eCH-0132/1", "numberOfSeparateHabitableRooms") | ("http://www.ech.ch/xmlns/eCH-0132/1", "numberOfDwelling") | ("http://www.ech.ch/xmlns/eCH-0132/1", "yearOfConstruction") | ("http://www.ech.ch/xmlns/eCH-0132/1", "monthOfConstruction") | ("http://www.ech.ch/xmlns/eCH-0132/1", "federalBuildingID") | ("http://www.ech.ch/xmlns/eCH-0132/1", "energySourceOfHeatingSystem") | ("http://www.ech.ch/xmlns/eCH-0132/1", "energySourceOfHotWaterSystem") | ("http://www.ech.ch/xmlns/eCH-0132/1", "nameOfBuilding") | ("http://www.ech.ch/xmlns/eCH-0132/1", "surfaceAreaOfBuilding") | ("http://www.ech.ch/xmlns/eCH-0132/1", "buildingCategory") | ("http://www.ech.ch/xmlns/eCH-0132/1", "buildingClass") | ("http://www.ech.ch/xmlns/eCH-0132/1", "buildingStatus") | ("http://www.ech.ch/xmlns/eCH-0132/1", "heatingSystem") | ("http://www.ech.ch/xmlns/eCH-0132/1", "coordinates") | ("http://www.ech.ch/xmlns/eCH-0132/1", "yearOfRenovation") | ("http://www.ech.ch/xmlns/eCH-0132/1", "hotWaterSystem") | ("http://www.ech.ch/xmlns/eCH-0132/1", "purposeCode"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 20];
+        let mut f0: Option<crate::ech0129::v1::YearOfDemolition> = None;
+        let mut f1: Option<crate::ech0129::v1::OfficialBuildingNo> = None;
+        let mut f2: Option<crate::ech0129::v1::NumberOfFloors> = None;
+        let mut f3: Option<crate::ech0129::v1::NumberOfSeparateHabitableRooms> = None;
+        let mut f4: Option<crate::ech0129::v1::NumberOfDwelling> = None;
+        let mut f5: Option<crate::ech0129::v1::YearOfConstruction> = None;
+        let mut f6: Option<crate::ech0129::v1::MonthOfConstruction> = None;
+        let mut f7: Option<crate::ech0129::v1::FederalBuildingID> = None;
+        let mut f8: Option<crate::ech0129::v1::EnergySourceOfHeatingSystem> = None;
+        let mut f9: Option<crate::ech0129::v1::EnergySourceOfHotWaterSystem> = None;
+        let mut f10: Option<crate::ech0129::v1::NameOfBuilding> = None;
+        let mut f11: Option<crate::ech0129::v1::SurfaceAreaOfBuilding> = None;
+        let mut f12: Option<crate::ech0129::v1::BuildingCategory> = None;
+        let mut f13: Option<crate::ech0129::v1::BuildingClass> = None;
+        let mut f14: Option<crate::ech0129::v1::BuildingStatus> = None;
+        let mut f15: Option<crate::ech0129::v1::HeatingSystem> = None;
+        let mut f16: Option<crate::ech0129::v1::Coordinates> = None;
+        let mut f17: Option<crate::ech0129::v1::YearOfRenovation> = None;
+        let mut f18: Option<crate::ech0129::v1::HotWaterSystem> = None;
+        let mut f19: Option<crate::ech0129::v1::PurposeCode> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "yearOfDemolition") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "officialBuildingNo") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "numberOfFloors") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "numberOfSeparateHabitableRooms") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "numberOfDwelling") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "yearOfConstruction") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "monthOfConstruction") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "federalBuildingID") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "energySourceOfHeatingSystem") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "energySourceOfHotWaterSystem") => 9,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "nameOfBuilding") => 10,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "surfaceAreaOfBuilding") => 11,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "buildingCategory") => 12,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "buildingClass") => 13,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "buildingStatus") => 14,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "heatingSystem") => 15,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "coordinates") => 16,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "yearOfRenovation") => 17,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "hotWaterSystem") => 18,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "purposeCode") => 19,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0129::v1::YearOfDemolition as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "yearOfDemolition", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0129::v1::OfficialBuildingNo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "officialBuildingNo", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0129::v1::NumberOfFloors as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "numberOfFloors", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0129::v1::NumberOfSeparateHabitableRooms as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "numberOfSeparateHabitableRooms", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0129::v1::NumberOfDwelling as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "numberOfDwelling", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0129::v1::YearOfConstruction as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "yearOfConstruction", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0129::v1::MonthOfConstruction as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "monthOfConstruction", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; <crate::ech0129::v1::FederalBuildingID as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "federalBuildingID", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0129::v1::EnergySourceOfHeatingSystem as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "energySourceOfHeatingSystem", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let dup = f9.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0129::v1::EnergySourceOfHotWaterSystem as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f9 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "energySourceOfHotWaterSystem", found: 2, max: 1 }); } }
+                10 => { seen[10] = true; let dup = f10.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0129::v1::NameOfBuilding as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f10 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "nameOfBuilding", found: 2, max: 1 }); } }
+                11 => { seen[11] = true; let dup = f11.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0129::v1::SurfaceAreaOfBuilding as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f11 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "surfaceAreaOfBuilding", found: 2, max: 1 }); } }
+                12 => { seen[12] = true; let dup = f12.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0129::v1::BuildingCategory as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f12 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "buildingCategory", found: 2, max: 1 }); } }
+                13 => { seen[13] = true; let dup = f13.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0129::v1::BuildingClass as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f13 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "buildingClass", found: 2, max: 1 }); } }
+                14 => { seen[14] = true; let dup = f14.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0129::v1::BuildingStatus as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f14 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "buildingStatus", found: 2, max: 1 }); } }
+                15 => { seen[15] = true; let dup = f15.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0129::v1::HeatingSystem as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f15 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "heatingSystem", found: 2, max: 1 }); } }
+                16 => { seen[16] = true; let dup = f16.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0129::v1::Coordinates as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f16 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "coordinates", found: 2, max: 1 }); } }
+                17 => { seen[17] = true; let dup = f17.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0129::v1::YearOfRenovation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f17 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "yearOfRenovation", found: 2, max: 1 }); } }
+                18 => { seen[18] = true; let dup = f18.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0129::v1::HotWaterSystem as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f18 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "hotWaterSystem", found: 2, max: 1 }); } }
+                19 => { seen[19] = true; let dup = f19.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0129::v1::PurposeCode as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f19 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "purposeCode", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[7] && f7.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "federalBuildingID" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f7) = f7 else { return Ok(None) };
+        Ok(Some(Self { year_of_demolition: f0, official_building_no: f1, number_of_floors: f2, number_of_separate_habitable_rooms: f3, number_of_dwelling: f4, year_of_construction: f5, month_of_construction: f6, federal_building_id: f7, energy_source_of_heating_system: f8, energy_source_of_hot_water_system: f9, name_of_building: f10, surface_area_of_building: f11, building_category: f12, building_class: f13, building_status: f14, heating_system: f15, coordinates: f16, year_of_renovation: f17, hot_water_system: f18, purpose_code: f19 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["yearOfDemolition", "officialBuildingNo", "numberOfFloors", "numberOfSeparateHabitableRooms", "numberOfDwelling", "yearOfConstruction", "monthOfConstruction", "federalBuildingID", "energySourceOfHeatingSystem", "energySourceOfHotWaterSystem", "nameOfBuilding", "surfaceAreaOfBuilding", "buildingCategory", "buildingClass", "buildingStatus", "heatingSystem", "coordinates", "yearOfRenovation", "hotWaterSystem", "purposeCode"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.year_of_demolition { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "yearOfDemolition"); }
+        if let Some(v) = &self.official_building_no { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "officialBuildingNo"); }
+        if let Some(v) = &self.number_of_floors { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "numberOfFloors"); }
+        if let Some(v) = &self.number_of_separate_habitable_rooms { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "numberOfSeparateHabitableRooms"); }
+        if let Some(v) = &self.number_of_dwelling { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "numberOfDwelling"); }
+        if let Some(v) = &self.year_of_construction { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "yearOfConstruction"); }
+        if let Some(v) = &self.month_of_construction { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "monthOfConstruction"); }
+        { let v = &self.federal_building_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "federalBuildingID"); }
+        if let Some(v) = &self.energy_source_of_heating_system { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "energySourceOfHeatingSystem"); }
+        if let Some(v) = &self.energy_source_of_hot_water_system { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "energySourceOfHotWaterSystem"); }
+        if let Some(v) = &self.name_of_building { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "nameOfBuilding"); }
+        if let Some(v) = &self.surface_area_of_building { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "surfaceAreaOfBuilding"); }
+        if let Some(v) = &self.building_category { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "buildingCategory"); }
+        if let Some(v) = &self.building_class { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "buildingClass"); }
+        if let Some(v) = &self.building_status { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "buildingStatus"); }
+        if let Some(v) = &self.heating_system { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "heatingSystem"); }
+        if let Some(v) = &self.coordinates { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "coordinates"); }
+        if let Some(v) = &self.year_of_renovation { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "yearOfRenovation"); }
+        if let Some(v) = &self.hot_water_system { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "hotWaterSystem"); }
+        if let Some(v) = &self.purpose_code { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "purposeCode"); }
+    }
+}
+impl crate::read::XmlValue for BuildingVS {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for BuildingVS {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Locality {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0132/1", "localityName") | ("http://www.ech.ch/xmlns/eCH-0132/1", "indentureNumberPost") | ("http://www.ech.ch/xmlns/eCH-0132/1", "zipcode6"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0132/1", "localityName") | ("http://www.ech.ch/xmlns/eCH-0132/1", "indentureNumberPost") | ("http://www.ech.ch/xmlns/eCH-0132/1", "zipcode6"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<crate::ech0129::v1::LocalityName> = None;
+        let mut f1: Option<crate::ech0129::v1::IndentureNumberPost> = None;
+        let mut f2: Option<crate::ech0129::v1::Zipcode6> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "localityName") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "indentureNumberPost") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "zipcode6") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0129::v1::LocalityName as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "localityName", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0129::v1::IndentureNumberPost as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "indentureNumberPost", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <crate::ech0129::v1::Zipcode6 as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "zipcode6", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "localityName" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "indentureNumberPost" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "zipcode6" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { locality_name: f0, indenture_number_post: f1, zipcode6: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["localityName", "indentureNumberPost", "zipcode6"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.locality_name; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "localityName"); }
+        { let v = &self.indenture_number_post; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "indentureNumberPost"); }
+        { let v = &self.zipcode6; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "zipcode6"); }
+    }
+}
+impl crate::read::XmlValue for Locality {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Locality {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl RealestateInfo {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0132/1", "realestate") | ("http://www.ech.ch/xmlns/eCH-0132/1", "municipality"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0132/1", "realestate") | ("http://www.ech.ch/xmlns/eCH-0132/1", "municipality"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<RealestateVS> = None;
+        let mut f1: Option<crate::ech0007::v4::SwissMunicipality> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "realestate") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "municipality") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <RealestateVS as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "realestate", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0007::v4::SwissMunicipality as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "municipality", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "realestate" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "municipality" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { realestate: f0, municipality: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["realestate", "municipality"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.realestate; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "realestate"); }
+        { let v = &self.municipality; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "municipality"); }
+    }
+}
+impl crate::read::XmlValue for RealestateInfo {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for RealestateInfo {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl RealestateVS {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0132/1", "EGRID") | ("http://www.ech.ch/xmlns/eCH-0132/1", "cadasterAreaNumber") | ("http://www.ech.ch/xmlns/eCH-0132/1", "realestateType") | ("http://www.ech.ch/xmlns/eCH-0132/1", "realestateNumber"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0132/1", "EGRID") | ("http://www.ech.ch/xmlns/eCH-0132/1", "cadasterAreaNumber") | ("http://www.ech.ch/xmlns/eCH-0132/1", "realestateType") | ("http://www.ech.ch/xmlns/eCH-0132/1", "realestateNumber"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<crate::ech0129::v1::EGRID> = None;
+        let mut f1: Option<crate::ech0129::v1::CadasterAreaNumber> = None;
+        let mut f2: Option<crate::ech0129::v1::RealestateTypeType> = None;
+        let mut f3: Option<crate::ech0129::v1::RealestateNumber> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "EGRID") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "cadasterAreaNumber") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "realestateType") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "realestateNumber") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0129::v1::EGRID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "EGRID", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0129::v1::CadasterAreaNumber as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "cadasterAreaNumber", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0129::v1::RealestateTypeType as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "realestateType", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0129::v1::RealestateNumber as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "realestateNumber", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { egrid: f0, cadaster_area_number: f1, realestate_type: f2, realestate_number: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["EGRID", "cadasterAreaNumber", "realestateType", "realestateNumber"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.egrid { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "EGRID"); }
+        if let Some(v) = &self.cadaster_area_number { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "cadasterAreaNumber"); }
+        if let Some(v) = &self.realestate_type { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "realestateType"); }
+        if let Some(v) = &self.realestate_number { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "realestateNumber"); }
+    }
+}
+impl crate::read::XmlValue for RealestateVS {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for RealestateVS {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ValueVS {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0132/1", "baseYear") | ("http://www.ech.ch/xmlns/eCH-0132/1", "validFrom") | ("http://www.ech.ch/xmlns/eCH-0132/1", "indexValue") | ("http://www.ech.ch/xmlns/eCH-0132/1", "value") | ("http://www.ech.ch/xmlns/eCH-0132/1", "valueID") | ("http://www.ech.ch/xmlns/eCH-0132/1", "typeOfvalue"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0132/1", "baseYear") | ("http://www.ech.ch/xmlns/eCH-0132/1", "validFrom") | ("http://www.ech.ch/xmlns/eCH-0132/1", "indexValue") | ("http://www.ech.ch/xmlns/eCH-0132/1", "value") | ("http://www.ech.ch/xmlns/eCH-0132/1", "valueID") | ("http://www.ech.ch/xmlns/eCH-0132/1", "typeOfvalue"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 6];
+        let mut f0: Option<ValueVSBaseYear> = None;
+        let mut f1: Option<crate::ech0129::v1::ValidFrom> = None;
+        let mut f2: Option<ValueVSIndexValue> = None;
+        let mut f3: Option<crate::ech0129::v1::Value> = None;
+        let mut f4: Option<crate::ech0129::v1::ValueID> = None;
+        let mut f5: Option<crate::ech0129::v1::TypeOfvalue> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "baseYear") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "validFrom") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "indexValue") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "value") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "valueID") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0132/1", "typeOfvalue") => 5,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <ValueVSBaseYear as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "baseYear", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0129::v1::ValidFrom as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "validFrom", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <ValueVSIndexValue as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "indexValue", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <crate::ech0129::v1::Value as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "value", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; <crate::ech0129::v1::ValueID as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "valueID", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; <crate::ech0129::v1::TypeOfvalue as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "typeOfvalue", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "baseYear" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "validFrom" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "indexValue" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "value" }); ok = false; }
+        if !seen[4] && f4.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "valueID" }); ok = false; }
+        if !seen[5] && f5.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "typeOfvalue" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        let Some(f4) = f4 else { return Ok(None) };
+        let Some(f5) = f5 else { return Ok(None) };
+        Ok(Some(Self { base_year: f0, valid_from: f1, index_value: f2, value: f3, value_id: f4, type_ofvalue: f5 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["baseYear", "validFrom", "indexValue", "value", "valueID", "typeOfvalue"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.base_year; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "baseYear"); }
+        { let v = &self.valid_from; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "validFrom"); }
+        { let v = &self.index_value; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "indexValue"); }
+        { let v = &self.value; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "value"); }
+        { let v = &self.value_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "valueID"); }
+        { let v = &self.type_ofvalue; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0132/1", "typeOfvalue"); }
+    }
+}
+impl crate::read::XmlValue for ValueVS {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ValueVS {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}

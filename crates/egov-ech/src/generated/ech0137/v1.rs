@@ -346,3 +346,1146 @@ pub struct EventReport {
     pub choice: EventReportChoice,
 }
 
+impl Attachment {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0137/1", "title") | ("http://www.ech.ch/xmlns/eCH-0137/1", "pathFileName") | ("http://www.ech.ch/xmlns/eCH-0137/1", "leadingDocument") | ("http://www.ech.ch/xmlns/eCH-0137/1", "sortOrder") | ("http://www.ech.ch/xmlns/eCH-0137/1", "documentType"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0137/1", "title") | ("http://www.ech.ch/xmlns/eCH-0137/1", "pathFileName") | ("http://www.ech.ch/xmlns/eCH-0137/1", "leadingDocument") | ("http://www.ech.ch/xmlns/eCH-0137/1", "sortOrder") | ("http://www.ech.ch/xmlns/eCH-0137/1", "documentType"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 5];
+        let mut f0: Option<Subject> = None;
+        let mut f1: Option<PathFileName> = None;
+        let mut f2: Option<LeadingDocument> = None;
+        let mut f3: Option<SortOrder> = None;
+        let mut f4: Option<xs::AnyElement> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "title") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "pathFileName") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "leadingDocument") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "sortOrder") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "documentType") => 4,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <Subject as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "title", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <PathFileName as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "pathFileName", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <LeadingDocument as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "leadingDocument", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <SortOrder as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "sortOrder", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; <xs::AnyElement as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "documentType", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "title" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "pathFileName" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "leadingDocument" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "sortOrder" }); ok = false; }
+        if !seen[4] && f4.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "documentType" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        let Some(f4) = f4 else { return Ok(None) };
+        Ok(Some(Self { title: f0, path_file_name: f1, leading_document: f2, sort_order: f3, document_type: f4 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["title", "pathFileName", "leadingDocument", "sortOrder", "documentType"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.title; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "title"); }
+        { let v = &self.path_file_name; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "pathFileName"); }
+        { let v = &self.leading_document; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "leadingDocument"); }
+        { let v = &self.sort_order; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "sortOrder"); }
+        { let v = &self.document_type; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "documentType"); }
+    }
+}
+impl crate::read::XmlValue for Attachment {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Attachment {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl HeaderPartialDelivery {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0137/1", "uniqueIdBusinessCase") | ("http://www.ech.ch/xmlns/eCH-0137/1", "totalNumberOfPackages") | ("http://www.ech.ch/xmlns/eCH-0137/1", "numberOfActualPackage"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0137/1", "uniqueIdBusinessCase") | ("http://www.ech.ch/xmlns/eCH-0137/1", "totalNumberOfPackages") | ("http://www.ech.ch/xmlns/eCH-0137/1", "numberOfActualPackage"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<crate::ech0058::v3::UniqueIdBusinessCase> = None;
+        let mut f1: Option<crate::ech0058::v3::TotalNumberOfPackages> = None;
+        let mut f2: Option<crate::ech0058::v3::NumberOfActualPackage> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "uniqueIdBusinessCase") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "totalNumberOfPackages") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "numberOfActualPackage") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0058::v3::UniqueIdBusinessCase as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "uniqueIdBusinessCase", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0058::v3::TotalNumberOfPackages as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "totalNumberOfPackages", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <crate::ech0058::v3::NumberOfActualPackage as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "numberOfActualPackage", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "uniqueIdBusinessCase" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "totalNumberOfPackages" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "numberOfActualPackage" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { unique_id_business_case: f0, total_number_of_packages: f1, number_of_actual_package: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["uniqueIdBusinessCase", "totalNumberOfPackages", "numberOfActualPackage"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.unique_id_business_case; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "uniqueIdBusinessCase"); }
+        { let v = &self.total_number_of_packages; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "totalNumberOfPackages"); }
+        { let v = &self.number_of_actual_package; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "numberOfActualPackage"); }
+    }
+}
+impl crate::read::XmlValue for HeaderPartialDelivery {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for HeaderPartialDelivery {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Header {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0137/1", "senderId") | ("http://www.ech.ch/xmlns/eCH-0137/1", "originalSenderId") | ("http://www.ech.ch/xmlns/eCH-0137/1", "declarationLocalReference") | ("http://www.ech.ch/xmlns/eCH-0137/1", "recipientId") | ("http://www.ech.ch/xmlns/eCH-0137/1", "messageId") | ("http://www.ech.ch/xmlns/eCH-0137/1", "referenceMessageId") | ("http://www.ech.ch/xmlns/eCH-0137/1", "ourBusinessReferenceId") | ("http://www.ech.ch/xmlns/eCH-0137/1", "yourBusinessReferenceId") | ("http://www.ech.ch/xmlns/eCH-0137/1", "uniqueIdBusinessTransaction") | ("http://www.ech.ch/xmlns/eCH-0137/1", "messageType") | ("http://www.ech.ch/xmlns/eCH-0137/1", "subMessageType") | ("http://www.ech.ch/xmlns/eCH-0137/1", "sendingApplication") | ("http://www.ech.ch/xmlns/eCH-0137/1", "partialDelivery") | ("http://www.ech.ch/xmlns/eCH-0137/1", "subject") | ("http://www.ech.ch/xmlns/eCH-0137/1", "object") | ("http://www.ech.ch/xmlns/eCH-0137/1", "comment") | ("http://www.ech.ch/xmlns/eCH-0137/1", "messageDate") | ("http://www.ech.ch/xmlns/eCH-0137/1", "initialMessageDate") | ("http://www.ech.ch/xmlns/eCH-0137/1", "eventDate") | ("http://www.ech.ch/xmlns/eCH-0137/1", "modificationDate") | ("http://www.ech.ch/xmlns/eCH-0137/1", "action") | ("http://www.ech.ch/xmlns/eCH-0137/1", "attachment") | ("http://www.ech.ch/xmlns/eCH-0137/1", "testDeliveryFlag") | ("http://www.ech.ch/xmlns/eCH-0137/1", "testData") | ("http://www.ech.ch/xmlns/eCH-0137/1", "extension"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0137/1", "senderId") | ("http://www.ech.ch/xmlns/eCH-0137/1", "originalSenderId") | ("http://www.ech.ch/xmlns/eCH-0137/1", "declarationLocalReference") | ("http://www.ech.ch/xmlns/eCH-0137/1", "recipientId") | ("http://www.ech.ch/xmlns/eCH-0137/1", "messageId") | ("http://www.ech.ch/xmlns/eCH-0137/1", "referenceMessageId") | ("http://www.ech.ch/xmlns/eCH-0137/1", "ourBusinessReferenceId") | ("http://www.ech.ch/xmlns/eCH-0137/1", "yourBusinessReferenceId") | ("http://www.ech.ch/xmlns/eCH-0137/1", "uniqueIdBusinessTransaction") | ("http://www.ech.ch/xmlns/eCH-0137/1", "messageType") | ("http://www.ech.ch/xmlns/eCH-0137/1", "subMessageType") | ("http://www.ech.ch/xmlns/eCH-0137/1", "sendingApplication") | ("http://www.ech.ch/xmlns/eCH-0137/1", "partialDelivery") | ("http://www.ech.ch/xmlns/eCH-0137/1", "subject") | ("http://www.ech.ch/xmlns/eCH-0137/1", "object") | ("http://www.ech.ch/xmlns/eCH-0137/1", "comment") | ("http://www.ech.ch/xmlns/eCH-0137/1", "messageDate") | ("http://www.ech.ch/xmlns/eCH-0137/1", "initialMessageDate") | ("http://www.ech.ch/xmlns/eCH-0137/1", "eventDate") | ("http://www.ech.ch/xmlns/eCH-0137/1", "modificationDate") | ("http://www.ech.ch/xmlns/eCH-0137/1", "action") | ("http://www.ech.ch/xmlns/eCH-0137/1", "attachment") | ("http://www.ech.ch/xmlns/eCH-0137/1", "testDeliveryFlag") | ("http://www.ech.ch/xmlns/eCH-0137/1", "testData") | ("http://www.ech.ch/xmlns/eCH-0137/1", "extension"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 25];
+        let mut f0: Option<crate::ech0058::v3::ParticipantId> = None;
+        let mut f1: Option<crate::ech0058::v3::ParticipantId> = None;
+        let mut f2: Option<crate::ech0058::v3::DeclarationLocalReference> = None;
+        let mut f3: Vec<crate::ech0058::v3::ParticipantId> = Vec::new();
+        let mut f4: Option<crate::ech0058::v3::MessageId> = None;
+        let mut f5: Option<crate::ech0058::v3::MessageId> = None;
+        let mut f6: Option<crate::ech0058::v3::BusinessReferenceId> = None;
+        let mut f7: Option<crate::ech0058::v3::BusinessReferenceId> = None;
+        let mut f8: Option<crate::ech0058::v3::UniqueIdBusinessTransaction> = None;
+        let mut f9: Option<crate::ech0058::v3::MessageType> = None;
+        let mut f10: Option<crate::ech0058::v3::SubMessageType> = None;
+        let mut f11: Option<crate::ech0058::v3::SendingApplication> = None;
+        let mut f12: Option<HeaderPartialDelivery> = None;
+        let mut f13: Option<crate::ech0058::v3::Subject> = None;
+        let mut f14: Vec<OrganisationObject> = Vec::new();
+        let mut f15: Option<crate::ech0058::v3::Comment> = None;
+        let mut f16: Option<xs::DateTime> = None;
+        let mut f17: Option<crate::ech0058::v3::InitialMessageDate> = None;
+        let mut f18: Option<xs::DateTime> = None;
+        let mut f19: Option<xs::DateTime> = None;
+        let mut f20: Option<HeaderAction> = None;
+        let mut f21: Vec<Attachment> = Vec::new();
+        let mut f22: Option<crate::ech0058::v3::TestDeliveryFlag> = None;
+        let mut f23: Option<TestData> = None;
+        let mut f24: Option<xs::AnyElement> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "senderId") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "originalSenderId") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "declarationLocalReference") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "recipientId") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "messageId") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "referenceMessageId") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "ourBusinessReferenceId") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "yourBusinessReferenceId") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "uniqueIdBusinessTransaction") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "messageType") => 9,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "subMessageType") => 10,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "sendingApplication") => 11,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "partialDelivery") => 12,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "subject") => 13,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "object") => 14,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "comment") => 15,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "messageDate") => 16,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "initialMessageDate") => 17,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "eventDate") => 18,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "modificationDate") => 19,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "action") => 20,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "attachment") => 21,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "testDeliveryFlag") => 22,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "testData") => 23,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "extension") => 24,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0058::v3::ParticipantId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "senderId", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0058::v3::ParticipantId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "originalSenderId", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0058::v3::DeclarationLocalReference as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "declarationLocalReference", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0058::v3::ParticipantId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3.push(v), None => ok = false } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; <crate::ech0058::v3::MessageId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "messageId", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0058::v3::MessageId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "referenceMessageId", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0058::v3::BusinessReferenceId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "ourBusinessReferenceId", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0058::v3::BusinessReferenceId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "yourBusinessReferenceId", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0058::v3::UniqueIdBusinessTransaction as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "uniqueIdBusinessTransaction", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let dup = f9.is_some(); let got = { let c = r.enter()?; <crate::ech0058::v3::MessageType as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f9 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "messageType", found: 2, max: 1 }); } }
+                10 => { seen[10] = true; let dup = f10.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0058::v3::SubMessageType as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f10 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "subMessageType", found: 2, max: 1 }); } }
+                11 => { seen[11] = true; let dup = f11.is_some(); let got = { let c = r.enter()?; <crate::ech0058::v3::SendingApplication as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f11 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "sendingApplication", found: 2, max: 1 }); } }
+                12 => { seen[12] = true; let dup = f12.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <HeaderPartialDelivery as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f12 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "partialDelivery", found: 2, max: 1 }); } }
+                13 => { seen[13] = true; let dup = f13.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0058::v3::Subject as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f13 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "subject", found: 2, max: 1 }); } }
+                14 => { seen[14] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <OrganisationObject as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f14.push(v), None => ok = false } }
+                15 => { seen[15] = true; let dup = f15.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0058::v3::Comment as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f15 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "comment", found: 2, max: 1 }); } }
+                16 => { seen[16] = true; let dup = f16.is_some(); let got = { let c = r.enter()?; <xs::DateTime as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f16 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "messageDate", found: 2, max: 1 }); } }
+                17 => { seen[17] = true; let dup = f17.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0058::v3::InitialMessageDate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f17 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "initialMessageDate", found: 2, max: 1 }); } }
+                18 => { seen[18] = true; let dup = f18.is_some(); let got = { let c = r.enter()?; <xs::DateTime as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f18 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "eventDate", found: 2, max: 1 }); } }
+                19 => { seen[19] = true; let dup = f19.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::DateTime as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f19 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "modificationDate", found: 2, max: 1 }); } }
+                20 => { seen[20] = true; let dup = f20.is_some(); let got = { let c = r.enter()?; <HeaderAction as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f20 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "action", found: 2, max: 1 }); } }
+                21 => { seen[21] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Attachment as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f21.push(v), None => ok = false } }
+                22 => { seen[22] = true; let dup = f22.is_some(); let got = { let c = r.enter()?; <crate::ech0058::v3::TestDeliveryFlag as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f22 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "testDeliveryFlag", found: 2, max: 1 }); } }
+                23 => { seen[23] = true; let dup = f23.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <TestData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f23 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "testData", found: 2, max: 1 }); } }
+                24 => { seen[24] = true; let dup = f24.is_some(); let got = { let c = r.enter()?; <xs::AnyElement as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f24 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "extension", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "senderId" }); ok = false; }
+        if !seen[4] && f4.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "messageId" }); ok = false; }
+        if !seen[9] && f9.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "messageType" }); ok = false; }
+        if !seen[11] && f11.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "sendingApplication" }); ok = false; }
+        if !seen[16] && f16.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "messageDate" }); ok = false; }
+        if !seen[18] && f18.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "eventDate" }); ok = false; }
+        if !seen[20] && f20.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "action" }); ok = false; }
+        if !seen[22] && f22.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "testDeliveryFlag" }); ok = false; }
+        if !seen[24] && f24.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "extension" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f4) = f4 else { return Ok(None) };
+        let Some(f9) = f9 else { return Ok(None) };
+        let Some(f11) = f11 else { return Ok(None) };
+        let Some(f16) = f16 else { return Ok(None) };
+        let Some(f18) = f18 else { return Ok(None) };
+        let Some(f20) = f20 else { return Ok(None) };
+        let Some(f22) = f22 else { return Ok(None) };
+        let Some(f24) = f24 else { return Ok(None) };
+        Ok(Some(Self { sender_id: f0, original_sender_id: f1, declaration_local_reference: f2, recipient_id: f3, message_id: f4, reference_message_id: f5, our_business_reference_id: f6, your_business_reference_id: f7, unique_id_business_transaction: f8, message_type: f9, sub_message_type: f10, sending_application: f11, partial_delivery: f12, subject: f13, object: f14, comment: f15, message_date: f16, initial_message_date: f17, event_date: f18, modification_date: f19, action: f20, attachment: f21, test_delivery_flag: f22, test_data: f23, extension: f24 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["senderId", "originalSenderId", "declarationLocalReference", "recipientId", "messageId", "referenceMessageId", "ourBusinessReferenceId", "yourBusinessReferenceId", "uniqueIdBusinessTransaction", "messageType", "subMessageType", "sendingApplication", "partialDelivery", "subject", "object", "comment", "messageDate", "initialMessageDate", "eventDate", "modificationDate", "action", "attachment", "testDeliveryFlag", "testData", "extension"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.sender_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "senderId"); }
+        if let Some(v) = &self.original_sender_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "originalSenderId"); }
+        if let Some(v) = &self.declaration_local_reference { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "declarationLocalReference"); }
+        for v in &self.recipient_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "recipientId"); }
+        { let v = &self.message_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "messageId"); }
+        if let Some(v) = &self.reference_message_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "referenceMessageId"); }
+        if let Some(v) = &self.our_business_reference_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "ourBusinessReferenceId"); }
+        if let Some(v) = &self.your_business_reference_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "yourBusinessReferenceId"); }
+        if let Some(v) = &self.unique_id_business_transaction { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "uniqueIdBusinessTransaction"); }
+        { let v = &self.message_type; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "messageType"); }
+        if let Some(v) = &self.sub_message_type { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "subMessageType"); }
+        { let v = &self.sending_application; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "sendingApplication"); }
+        if let Some(v) = &self.partial_delivery { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "partialDelivery"); }
+        if let Some(v) = &self.subject { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "subject"); }
+        for v in &self.object { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "object"); }
+        if let Some(v) = &self.comment { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "comment"); }
+        { let v = &self.message_date; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "messageDate"); }
+        if let Some(v) = &self.initial_message_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "initialMessageDate"); }
+        { let v = &self.event_date; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "eventDate"); }
+        if let Some(v) = &self.modification_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "modificationDate"); }
+        { let v = &self.action; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "action"); }
+        for v in &self.attachment { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "attachment"); }
+        { let v = &self.test_delivery_flag; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "testDeliveryFlag"); }
+        if let Some(v) = &self.test_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "testData"); }
+        { let v = &self.extension; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "extension"); }
+    }
+}
+impl crate::read::XmlValue for Header {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Header {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Info {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0137/1", "code") | ("http://www.ech.ch/xmlns/eCH-0137/1", "textEnglish") | ("http://www.ech.ch/xmlns/eCH-0137/1", "textGerman") | ("http://www.ech.ch/xmlns/eCH-0137/1", "textFrench") | ("http://www.ech.ch/xmlns/eCH-0137/1", "textItalian"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0137/1", "code") | ("http://www.ech.ch/xmlns/eCH-0137/1", "textEnglish") | ("http://www.ech.ch/xmlns/eCH-0137/1", "textGerman") | ("http://www.ech.ch/xmlns/eCH-0137/1", "textFrench") | ("http://www.ech.ch/xmlns/eCH-0137/1", "textItalian"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 5];
+        let mut f0: Option<InfoCode> = None;
+        let mut f1: Option<InfoText> = None;
+        let mut f2: Option<InfoText> = None;
+        let mut f3: Option<InfoText> = None;
+        let mut f4: Option<InfoText> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "code") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "textEnglish") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "textGerman") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "textFrench") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "textItalian") => 4,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <InfoCode as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "code", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <InfoText as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "textEnglish", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <InfoText as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "textGerman", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <InfoText as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "textFrench", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <InfoText as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "textItalian", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { code: f0, text_english: f1, text_german: f2, text_french: f3, text_italian: f4 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["code", "textEnglish", "textGerman", "textFrench", "textItalian"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.code { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "code"); }
+        if let Some(v) = &self.text_english { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "textEnglish"); }
+        if let Some(v) = &self.text_german { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "textGerman"); }
+        if let Some(v) = &self.text_french { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "textFrench"); }
+        if let Some(v) = &self.text_italian { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "textItalian"); }
+    }
+}
+impl crate::read::XmlValue for Info {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Info {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl NegativeReportOrganisationError {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0137/1", "organisationIdentification") | ("http://www.ech.ch/xmlns/eCH-0137/1", "errorInfo"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0137/1", "organisationIdentification") | ("http://www.ech.ch/xmlns/eCH-0137/1", "errorInfo"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<crate::ech0097::v1::OrganisationIdentification> = None;
+        let mut f1: Vec<Info> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "organisationIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "errorInfo") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0097::v1::OrganisationIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "organisationIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Info as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "organisationIdentification" }); ok = false; }
+        if f1.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "errorInfo", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { organisation_identification: f0, error_info: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["organisationIdentification", "errorInfo"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.organisation_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "organisationIdentification"); }
+        for v in &self.error_info { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "errorInfo"); }
+    }
+}
+impl crate::read::XmlValue for NegativeReportOrganisationError {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for NegativeReportOrganisationError {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl NegativeReport {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0137/1", "generalError") | ("http://www.ech.ch/xmlns/eCH-0137/1", "organisationError"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0137/1", "generalError") | ("http://www.ech.ch/xmlns/eCH-0137/1", "organisationError"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Vec<Info> = Vec::new();
+        let mut f1: Vec<NegativeReportOrganisationError> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "generalError") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "organisationError") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Info as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NegativeReportOrganisationError as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { general_error: f0, organisation_error: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["generalError", "organisationError"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.general_error { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "generalError"); }
+        for v in &self.organisation_error { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "organisationError"); }
+    }
+}
+impl crate::read::XmlValue for NegativeReport {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for NegativeReport {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl OrganisationObject {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0137/1", "organisationIdentification"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0137/1", "organisationIdentification"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<crate::ech0097::v1::OrganisationIdentification> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "organisationIdentification") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0097::v1::OrganisationIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "organisationIdentification", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "organisationIdentification" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { organisation_identification: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["organisationIdentification"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.organisation_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "organisationIdentification"); }
+    }
+}
+impl crate::read::XmlValue for OrganisationObject {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for OrganisationObject {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl PositiveReportOrganisationResponse {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0137/1", "organisationIdentification") | ("http://www.ech.ch/xmlns/eCH-0137/1", "response"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0137/1", "organisationIdentification") | ("http://www.ech.ch/xmlns/eCH-0137/1", "response"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<crate::ech0097::v1::OrganisationIdentification> = None;
+        let mut f1: Vec<Info> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "organisationIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "response") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0097::v1::OrganisationIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "organisationIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Info as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "organisationIdentification" }); ok = false; }
+        if f1.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "response", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { organisation_identification: f0, response: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["organisationIdentification", "response"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.organisation_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "organisationIdentification"); }
+        for v in &self.response { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "response"); }
+    }
+}
+impl crate::read::XmlValue for PositiveReportOrganisationResponse {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for PositiveReportOrganisationResponse {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl PositiveReport {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0137/1", "generalResponse") | ("http://www.ech.ch/xmlns/eCH-0137/1", "organisationResponse"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0137/1", "generalResponse") | ("http://www.ech.ch/xmlns/eCH-0137/1", "organisationResponse"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Vec<Info> = Vec::new();
+        let mut f1: Vec<PositiveReportOrganisationResponse> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "generalResponse") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "organisationResponse") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Info as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <PositiveReportOrganisationResponse as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { general_response: f0, organisation_response: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["generalResponse", "organisationResponse"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.general_response { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "generalResponse"); }
+        for v in &self.organisation_response { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "organisationResponse"); }
+    }
+}
+impl crate::read::XmlValue for PositiveReport {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for PositiveReport {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ReportHeader {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0137/1", "senderId") | ("http://www.ech.ch/xmlns/eCH-0137/1", "recipientId") | ("http://www.ech.ch/xmlns/eCH-0137/1", "messageId") | ("http://www.ech.ch/xmlns/eCH-0137/1", "referenceMessageId") | ("http://www.ech.ch/xmlns/eCH-0137/1", "ourBusinessReferenceId") | ("http://www.ech.ch/xmlns/eCH-0137/1", "yourBusinessReferenceId") | ("http://www.ech.ch/xmlns/eCH-0137/1", "uniqueIdBusinessTransaction") | ("http://www.ech.ch/xmlns/eCH-0137/1", "messageType") | ("http://www.ech.ch/xmlns/eCH-0137/1", "subMessageType") | ("http://www.ech.ch/xmlns/eCH-0137/1", "sendingApplication") | ("http://www.ech.ch/xmlns/eCH-0137/1", "object") | ("http://www.ech.ch/xmlns/eCH-0137/1", "initialMessageDate") | ("http://www.ech.ch/xmlns/eCH-0137/1", "action") | ("http://www.ech.ch/xmlns/eCH-0137/1", "testDeliveryFlag") | ("http://www.ech.ch/xmlns/eCH-0137/1", "testData"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0137/1", "senderId") | ("http://www.ech.ch/xmlns/eCH-0137/1", "recipientId") | ("http://www.ech.ch/xmlns/eCH-0137/1", "messageId") | ("http://www.ech.ch/xmlns/eCH-0137/1", "referenceMessageId") | ("http://www.ech.ch/xmlns/eCH-0137/1", "ourBusinessReferenceId") | ("http://www.ech.ch/xmlns/eCH-0137/1", "yourBusinessReferenceId") | ("http://www.ech.ch/xmlns/eCH-0137/1", "uniqueIdBusinessTransaction") | ("http://www.ech.ch/xmlns/eCH-0137/1", "messageType") | ("http://www.ech.ch/xmlns/eCH-0137/1", "subMessageType") | ("http://www.ech.ch/xmlns/eCH-0137/1", "sendingApplication") | ("http://www.ech.ch/xmlns/eCH-0137/1", "object") | ("http://www.ech.ch/xmlns/eCH-0137/1", "initialMessageDate") | ("http://www.ech.ch/xmlns/eCH-0137/1", "action") | ("http://www.ech.ch/xmlns/eCH-0137/1", "testDeliveryFlag") | ("http://www.ech.ch/xmlns/eCH-0137/1", "testData"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 15];
+        let mut f0: Option<crate::ech0058::v3::ParticipantId> = None;
+        let mut f1: Option<crate::ech0058::v3::ParticipantId> = None;
+        let mut f2: Option<crate::ech0058::v3::MessageId> = None;
+        let mut f3: Option<crate::ech0058::v3::MessageId> = None;
+        let mut f4: Option<crate::ech0058::v3::BusinessReferenceId> = None;
+        let mut f5: Option<crate::ech0058::v3::BusinessReferenceId> = None;
+        let mut f6: Option<crate::ech0058::v3::UniqueIdBusinessTransaction> = None;
+        let mut f7: Option<crate::ech0058::v3::MessageType> = None;
+        let mut f8: Option<crate::ech0058::v3::SubMessageType> = None;
+        let mut f9: Option<crate::ech0058::v3::SendingApplication> = None;
+        let mut f10: Vec<OrganisationObject> = Vec::new();
+        let mut f11: Option<crate::ech0058::v3::InitialMessageDate> = None;
+        let mut f12: Option<ReportHeaderAction> = None;
+        let mut f13: Option<crate::ech0058::v3::TestDeliveryFlag> = None;
+        let mut f14: Option<TestData> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "senderId") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "recipientId") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "messageId") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "referenceMessageId") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "ourBusinessReferenceId") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "yourBusinessReferenceId") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "uniqueIdBusinessTransaction") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "messageType") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "subMessageType") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "sendingApplication") => 9,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "object") => 10,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "initialMessageDate") => 11,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "action") => 12,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "testDeliveryFlag") => 13,
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "testData") => 14,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0058::v3::ParticipantId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "senderId", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0058::v3::ParticipantId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "recipientId", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <crate::ech0058::v3::MessageId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "messageId", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0058::v3::MessageId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "referenceMessageId", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0058::v3::BusinessReferenceId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "ourBusinessReferenceId", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0058::v3::BusinessReferenceId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "yourBusinessReferenceId", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0058::v3::UniqueIdBusinessTransaction as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "uniqueIdBusinessTransaction", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; <crate::ech0058::v3::MessageType as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "messageType", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0058::v3::SubMessageType as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "subMessageType", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let dup = f9.is_some(); let got = { let c = r.enter()?; <crate::ech0058::v3::SendingApplication as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f9 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "sendingApplication", found: 2, max: 1 }); } }
+                10 => { seen[10] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <OrganisationObject as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f10.push(v), None => ok = false } }
+                11 => { seen[11] = true; let dup = f11.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0058::v3::InitialMessageDate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f11 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "initialMessageDate", found: 2, max: 1 }); } }
+                12 => { seen[12] = true; let dup = f12.is_some(); let got = { let c = r.enter()?; <ReportHeaderAction as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f12 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "action", found: 2, max: 1 }); } }
+                13 => { seen[13] = true; let dup = f13.is_some(); let got = { let c = r.enter()?; <crate::ech0058::v3::TestDeliveryFlag as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f13 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "testDeliveryFlag", found: 2, max: 1 }); } }
+                14 => { seen[14] = true; let dup = f14.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <TestData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f14 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "testData", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "senderId" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "messageId" }); ok = false; }
+        if !seen[7] && f7.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "messageType" }); ok = false; }
+        if !seen[9] && f9.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "sendingApplication" }); ok = false; }
+        if !seen[12] && f12.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "action" }); ok = false; }
+        if !seen[13] && f13.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "testDeliveryFlag" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        let Some(f7) = f7 else { return Ok(None) };
+        let Some(f9) = f9 else { return Ok(None) };
+        let Some(f12) = f12 else { return Ok(None) };
+        let Some(f13) = f13 else { return Ok(None) };
+        Ok(Some(Self { sender_id: f0, recipient_id: f1, message_id: f2, reference_message_id: f3, our_business_reference_id: f4, your_business_reference_id: f5, unique_id_business_transaction: f6, message_type: f7, sub_message_type: f8, sending_application: f9, object: f10, initial_message_date: f11, action: f12, test_delivery_flag: f13, test_data: f14 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["senderId", "recipientId", "messageId", "referenceMessageId", "ourBusinessReferenceId", "yourBusinessReferenceId", "uniqueIdBusinessTransaction", "messageType", "subMessageType", "sendingApplication", "object", "initialMessageDate", "action", "testDeliveryFlag", "testData"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.sender_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "senderId"); }
+        if let Some(v) = &self.recipient_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "recipientId"); }
+        { let v = &self.message_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "messageId"); }
+        if let Some(v) = &self.reference_message_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "referenceMessageId"); }
+        if let Some(v) = &self.our_business_reference_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "ourBusinessReferenceId"); }
+        if let Some(v) = &self.your_business_reference_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "yourBusinessReferenceId"); }
+        if let Some(v) = &self.unique_id_business_transaction { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "uniqueIdBusinessTransaction"); }
+        { let v = &self.message_type; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "messageType"); }
+        if let Some(v) = &self.sub_message_type { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "subMessageType"); }
+        { let v = &self.sending_application; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "sendingApplication"); }
+        for v in &self.object { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "object"); }
+        if let Some(v) = &self.initial_message_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "initialMessageDate"); }
+        { let v = &self.action; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "action"); }
+        { let v = &self.test_delivery_flag; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "testDeliveryFlag"); }
+        if let Some(v) = &self.test_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "testData"); }
+    }
+}
+impl crate::read::XmlValue for ReportHeader {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ReportHeader {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventReportChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0137/1", "negativeReport") | ("http://www.ech.ch/xmlns/eCH-0137/1", "positiveReport"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0137/1", "negativeReport") => Ok({ let c = r.enter()?; <NegativeReport as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::NegativeReport)),
+            ("http://www.ech.ch/xmlns/eCH-0137/1", "positiveReport") => Ok({ let c = r.enter()?; <PositiveReport as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::PositiveReport)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::NegativeReport(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "negativeReport"),
+            Self::PositiveReport(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "positiveReport"),
+        }
+    }
+}
+impl EventReport {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0137/1", "reportHeader")) || EventReportChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0137/1", "reportHeader")) || EventReportChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<ReportHeader> = None;
+        let mut f1: Option<EventReportChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0137/1", "reportHeader") => 0,
+                (ns, local) if EventReportChoice::accepts(ns, local) => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <ReportHeader as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "reportHeader", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = EventReportChoice::read(r, start)?; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "reportHeader" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { report_header: f0, choice: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["reportHeader", "choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.report_header; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0137/1", "reportHeader"); }
+        { let v = &self.choice; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for EventReport {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventReport {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}

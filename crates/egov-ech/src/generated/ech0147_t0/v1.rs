@@ -514,19 +514,2165 @@ pub struct ReportHeader {
 /// The alternatives of `ReportChoice`: exactly one of them.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ReportChoice {
-    /// Element `positiveReport`, optional.
+    /// Element `positiveReport`.
     #[serde(rename = "positiveReport")]
-    PositiveReport(Option<PositiveReport>),
-    /// Element `negativeReport`, optional.
+    PositiveReport(PositiveReport),
+    /// Element `negativeReport`.
     #[serde(rename = "negativeReport")]
-    NegativeReport(Option<NegativeReport>),
+    NegativeReport(NegativeReport),
 }
 
 /// \[DE\] Bericht: Enthält einen Bericht, welcher einer Antwortmeldung angehängt werden kann.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Report {
-    /// One of the alternatives of the content model.
+    /// One of the alternatives of the content model, optional.
     #[serde(flatten)]
-    pub choice: ReportChoice,
+    pub choice: Option<ReportChoice>,
 }
 
+impl Address {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "uuid") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "transactionRole") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "position") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "contact") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "applicationCustom"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "uuid") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "transactionRole") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "position") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "contact") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "applicationCustom"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 5];
+        let mut f0: Option<String> = None;
+        let mut f1: Option<crate::ech0039::v2::TransactionRole> = None;
+        let mut f2: Option<String> = None;
+        let mut f3: Option<crate::ech0046::v1::Contact> = None;
+        let mut f4: Vec<ApplicationCustom> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "uuid") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "transactionRole") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "position") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "contact") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "applicationCustom") => 4,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <String as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "uuid", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0039::v2::TransactionRole as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "transactionRole", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "position", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0046::v1::Contact as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "contact", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ApplicationCustom as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "uuid" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { uuid: f0, transaction_role: f1, position: f2, contact: f3, application_custom: f4 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["uuid", "transactionRole", "position", "contact", "applicationCustom"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.uuid; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "uuid"); }
+        if let Some(v) = &self.transaction_role { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "transactionRole"); }
+        if let Some(v) = &self.position { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "position"); }
+        if let Some(v) = &self.contact { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "contact"); }
+        for v in &self.application_custom { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "applicationCustom"); }
+    }
+}
+impl crate::read::XmlValue for Address {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Address {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Addresses {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "address"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "address"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Vec<Address> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "address") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Address as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if f0.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "address", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { address: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["address"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.address { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "address"); }
+    }
+}
+impl crate::read::XmlValue for Addresses {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Addresses {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ApplicationCustom {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Vec<xs::AnyElement> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, _) if !ns.is_empty() => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { any: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for ApplicationCustom {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ApplicationCustom {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Document {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "uuid") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "titles") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "status") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "files") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "classification") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "openToThePublic") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "hasPrivacyProtection") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "openingDate") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "owner") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "signer") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "ourRecordReference") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "comments") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "keywords") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "isLeadingDocument") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "sortOrder") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "documentKind") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "applicationCustom"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "uuid") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "titles") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "status") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "files") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "classification") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "openToThePublic") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "hasPrivacyProtection") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "openingDate") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "owner") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "signer") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "ourRecordReference") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "comments") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "keywords") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "isLeadingDocument") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "sortOrder") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "documentKind") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "applicationCustom"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 18];
+        let mut f0: Option<String> = None;
+        let mut f1: Option<crate::ech0039::v2::Titles> = None;
+        let mut f2: Option<crate::ech0039::v2::DocumentStatus> = None;
+        let mut f3: Option<Files> = None;
+        let mut f4: Option<crate::ech0039::v2::Classification> = None;
+        let mut f5: Option<crate::ech0039::v2::OpenToThePublic> = None;
+        let mut f6: Option<bool> = None;
+        let mut f7: Option<xs::Date> = None;
+        let mut f8: Option<String> = None;
+        let mut f9: Option<String> = None;
+        let mut f10: Option<String> = None;
+        let mut f11: Option<crate::ech0039::v2::Comments> = None;
+        let mut f12: Option<crate::ech0039::v2::Keywords> = None;
+        let mut f13: Option<bool> = None;
+        let mut f14: Option<u64> = None;
+        let mut f15: Option<String> = None;
+        let mut f16: Vec<ApplicationCustom> = Vec::new();
+        let mut f17: Option<String> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "lang" => { seen[17] = true; match <String as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f17 = Some(v), Err(e) => { r.error(Some("@lang"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "uuid") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "titles") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "status") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "files") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "classification") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "openToThePublic") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "hasPrivacyProtection") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "openingDate") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "owner") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "signer") => 9,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "ourRecordReference") => 10,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "comments") => 11,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "keywords") => 12,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "isLeadingDocument") => 13,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "sortOrder") => 14,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "documentKind") => 15,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "applicationCustom") => 16,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <String as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "uuid", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0039::v2::Titles as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "titles", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <crate::ech0039::v2::DocumentStatus as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "status", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <Files as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "files", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0039::v2::Classification as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "classification", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0039::v2::OpenToThePublic as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "openToThePublic", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <bool as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "hasPrivacyProtection", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "openingDate", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "owner", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let dup = f9.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f9 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "signer", found: 2, max: 1 }); } }
+                10 => { seen[10] = true; let dup = f10.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f10 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "ourRecordReference", found: 2, max: 1 }); } }
+                11 => { seen[11] = true; let dup = f11.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0039::v2::Comments as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f11 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "comments", found: 2, max: 1 }); } }
+                12 => { seen[12] = true; let dup = f12.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0039::v2::Keywords as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f12 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "keywords", found: 2, max: 1 }); } }
+                13 => { seen[13] = true; let dup = f13.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <bool as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f13 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "isLeadingDocument", found: 2, max: 1 }); } }
+                14 => { seen[14] = true; let dup = f14.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <u64 as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f14 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "sortOrder", found: 2, max: 1 }); } }
+                15 => { seen[15] = true; let dup = f15.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f15 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "documentKind", found: 2, max: 1 }); } }
+                16 => { seen[16] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ApplicationCustom as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f16.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "uuid" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "titles" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "status" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "files" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        Ok(Some(Self { uuid: f0, titles: f1, status: f2, files: f3, classification: f4, open_to_the_public: f5, has_privacy_protection: f6, opening_date: f7, owner: f8, signer: f9, our_record_reference: f10, comments: f11, keywords: f12, is_leading_document: f13, sort_order: f14, document_kind: f15, application_custom: f16, lang: f17 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["uuid", "titles", "status", "files", "classification", "openToThePublic", "hasPrivacyProtection", "openingDate", "owner", "signer", "ourRecordReference", "comments", "keywords", "isLeadingDocument", "sortOrder", "documentKind", "applicationCustom"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.lang { w.attribute("lang", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.uuid; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "uuid"); }
+        { let v = &self.titles; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "titles"); }
+        { let v = &self.status; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "status"); }
+        { let v = &self.files; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "files"); }
+        if let Some(v) = &self.classification { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "classification"); }
+        if let Some(v) = &self.open_to_the_public { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "openToThePublic"); }
+        if let Some(v) = &self.has_privacy_protection { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "hasPrivacyProtection"); }
+        if let Some(v) = &self.opening_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "openingDate"); }
+        if let Some(v) = &self.owner { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "owner"); }
+        if let Some(v) = &self.signer { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "signer"); }
+        if let Some(v) = &self.our_record_reference { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "ourRecordReference"); }
+        if let Some(v) = &self.comments { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "comments"); }
+        if let Some(v) = &self.keywords { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "keywords"); }
+        if let Some(v) = &self.is_leading_document { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "isLeadingDocument"); }
+        if let Some(v) = &self.sort_order { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "sortOrder"); }
+        if let Some(v) = &self.document_kind { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "documentKind"); }
+        for v in &self.application_custom { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "applicationCustom"); }
+    }
+}
+impl crate::read::XmlValue for Document {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Document {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Documents {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "document"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "document"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Vec<Document> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "document") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Document as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if f0.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "document", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { document: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["document"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.document { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "document"); }
+    }
+}
+impl crate::read::XmlValue for Documents {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Documents {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Dossier {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "uuid") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "status") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "titles") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "classification") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "hasPrivacyProtection") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "openToThePublicType") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "caseReferenceLocalId") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "openingDate") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "keywords") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "comments") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "links") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "addresses") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "dossiers") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "documents") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "folders") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "applicationCustom"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "uuid") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "status") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "titles") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "classification") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "hasPrivacyProtection") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "openToThePublicType") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "caseReferenceLocalId") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "openingDate") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "keywords") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "comments") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "links") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "addresses") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "dossiers") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "documents") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "folders") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "applicationCustom"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 17];
+        let mut f0: Option<String> = None;
+        let mut f1: Option<crate::ech0039::v2::DossierStatus> = None;
+        let mut f2: Option<crate::ech0039::v2::Titles> = None;
+        let mut f3: Option<crate::ech0039::v2::Classification> = None;
+        let mut f4: Option<bool> = None;
+        let mut f5: Option<crate::ech0039::v2::OpenToThePublic> = None;
+        let mut f6: Option<String> = None;
+        let mut f7: Option<xs::Date> = None;
+        let mut f8: Option<crate::ech0039::v2::Keywords> = None;
+        let mut f9: Option<crate::ech0039::v2::Comments> = None;
+        let mut f10: Option<crate::ech0039::v2::Links> = None;
+        let mut f11: Option<Addresses> = None;
+        let mut f12: Option<Dossiers> = None;
+        let mut f13: Option<Documents> = None;
+        let mut f14: Option<Folders> = None;
+        let mut f15: Vec<ApplicationCustom> = Vec::new();
+        let mut f16: Option<String> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "lang" => { seen[16] = true; match <String as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f16 = Some(v), Err(e) => { r.error(Some("@lang"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "uuid") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "status") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "titles") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "classification") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "hasPrivacyProtection") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "openToThePublicType") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "caseReferenceLocalId") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "openingDate") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "keywords") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "comments") => 9,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "links") => 10,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "addresses") => 11,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "dossiers") => 12,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "documents") => 13,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "folders") => 14,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "applicationCustom") => 15,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <String as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "uuid", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0039::v2::DossierStatus as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "status", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <crate::ech0039::v2::Titles as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "titles", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0039::v2::Classification as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "classification", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <bool as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "hasPrivacyProtection", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0039::v2::OpenToThePublic as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "openToThePublicType", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "caseReferenceLocalId", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "openingDate", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0039::v2::Keywords as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "keywords", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let dup = f9.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0039::v2::Comments as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f9 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "comments", found: 2, max: 1 }); } }
+                10 => { seen[10] = true; let dup = f10.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0039::v2::Links as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f10 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "links", found: 2, max: 1 }); } }
+                11 => { seen[11] = true; let dup = f11.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Addresses as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f11 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "addresses", found: 2, max: 1 }); } }
+                12 => { seen[12] = true; let dup = f12.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Dossiers as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f12 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dossiers", found: 2, max: 1 }); } }
+                13 => { seen[13] = true; let dup = f13.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Documents as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f13 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "documents", found: 2, max: 1 }); } }
+                14 => { seen[14] = true; let dup = f14.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Folders as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f14 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "folders", found: 2, max: 1 }); } }
+                15 => { seen[15] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ApplicationCustom as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f15.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "uuid" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "status" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "titles" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { uuid: f0, status: f1, titles: f2, classification: f3, has_privacy_protection: f4, open_to_the_public_type: f5, case_reference_local_id: f6, opening_date: f7, keywords: f8, comments: f9, links: f10, addresses: f11, dossiers: f12, documents: f13, folders: f14, application_custom: f15, lang: f16 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["uuid", "status", "titles", "classification", "hasPrivacyProtection", "openToThePublicType", "caseReferenceLocalId", "openingDate", "keywords", "comments", "links", "addresses", "dossiers", "documents", "folders", "applicationCustom"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.lang { w.attribute("lang", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.uuid; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "uuid"); }
+        { let v = &self.status; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "status"); }
+        { let v = &self.titles; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "titles"); }
+        if let Some(v) = &self.classification { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "classification"); }
+        if let Some(v) = &self.has_privacy_protection { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "hasPrivacyProtection"); }
+        if let Some(v) = &self.open_to_the_public_type { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "openToThePublicType"); }
+        if let Some(v) = &self.case_reference_local_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "caseReferenceLocalId"); }
+        if let Some(v) = &self.opening_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "openingDate"); }
+        if let Some(v) = &self.keywords { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "keywords"); }
+        if let Some(v) = &self.comments { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "comments"); }
+        if let Some(v) = &self.links { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "links"); }
+        if let Some(v) = &self.addresses { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "addresses"); }
+        if let Some(v) = &self.dossiers { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "dossiers"); }
+        if let Some(v) = &self.documents { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "documents"); }
+        if let Some(v) = &self.folders { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "folders"); }
+        for v in &self.application_custom { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "applicationCustom"); }
+    }
+}
+impl crate::read::XmlValue for Dossier {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Dossier {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Dossiers {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "dossier"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "dossier"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Vec<Dossier> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "dossier") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Dossier as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if f0.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "dossier", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { dossier: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["dossier"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.dossier { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "dossier"); }
+    }
+}
+impl crate::read::XmlValue for Dossiers {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Dossiers {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Error {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "errorKind") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "comments"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "errorKind") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "comments"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<ErrorKind> = None;
+        let mut f1: Option<crate::ech0039::v2::Comments> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "errorKind") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "comments") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <ErrorKind as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "errorKind", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0039::v2::Comments as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "comments", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "errorKind" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { error_kind: f0, comments: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["errorKind", "comments"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.error_kind; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "errorKind"); }
+        if let Some(v) = &self.comments { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "comments"); }
+    }
+}
+impl crate::read::XmlValue for Error {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Error {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Errors {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "error"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "error"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Vec<Error> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "error") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Error as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if f0.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "error", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { error: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["error"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.error { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "error"); }
+    }
+}
+impl crate::read::XmlValue for Errors {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Errors {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventReport {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "reportHeader") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "report"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "reportHeader") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "report"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<ReportHeader> = None;
+        let mut f1: Option<Report> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "reportHeader") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "report") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <ReportHeader as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "reportHeader", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <Report as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "report", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "reportHeader" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "report" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { report_header: f0, report: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["reportHeader", "report"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.report_header; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "reportHeader"); }
+        { let v = &self.report; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "report"); }
+    }
+}
+impl crate::read::XmlValue for EventReport {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventReport {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl File {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "pathFileName") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "mimeType") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "internalSortOrder") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "version") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "hashCode") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "hashCodeAlgorithm") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "applicationCustom"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "pathFileName") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "mimeType") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "internalSortOrder") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "version") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "hashCode") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "hashCodeAlgorithm") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "applicationCustom"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 8];
+        let mut f0: Option<String> = None;
+        let mut f1: Option<String> = None;
+        let mut f2: Option<u64> = None;
+        let mut f3: Option<String> = None;
+        let mut f4: Option<String> = None;
+        let mut f5: Option<String> = None;
+        let mut f6: Vec<ApplicationCustom> = Vec::new();
+        let mut f7: Option<String> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "lang" => { seen[7] = true; match <String as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f7 = Some(v), Err(e) => { r.error(Some("@lang"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "pathFileName") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "mimeType") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "internalSortOrder") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "version") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "hashCode") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "hashCodeAlgorithm") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "applicationCustom") => 6,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <String as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "pathFileName", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <String as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "mimeType", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <u64 as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "internalSortOrder", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "version", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "hashCode", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "hashCodeAlgorithm", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ApplicationCustom as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "pathFileName" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "mimeType" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { path_file_name: f0, mime_type: f1, internal_sort_order: f2, version: f3, hash_code: f4, hash_code_algorithm: f5, application_custom: f6, lang: f7 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["pathFileName", "mimeType", "internalSortOrder", "version", "hashCode", "hashCodeAlgorithm", "applicationCustom"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.lang { w.attribute("lang", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.path_file_name; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "pathFileName"); }
+        { let v = &self.mime_type; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "mimeType"); }
+        if let Some(v) = &self.internal_sort_order { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "internalSortOrder"); }
+        if let Some(v) = &self.version { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "version"); }
+        if let Some(v) = &self.hash_code { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "hashCode"); }
+        if let Some(v) = &self.hash_code_algorithm { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "hashCodeAlgorithm"); }
+        for v in &self.application_custom { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "applicationCustom"); }
+    }
+}
+impl crate::read::XmlValue for File {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for File {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Files {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "file"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "file"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Vec<File> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "file") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <File as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if f0.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "file", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { file: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["file"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.file { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "file"); }
+    }
+}
+impl crate::read::XmlValue for Files {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Files {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl FolderTitle {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        false
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        false
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<String> = None;
+        let mut f1: Option<String> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "lang" => { seen[1] = true; match <String as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f1 = Some(v), Err(e) => { r.error(Some("@lang"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        seen[0] = true;
+        let text = r.text()?;
+        match <String as crate::write::XmlText>::parse_text(&text) { Ok(v) => f0 = Some(v), Err(e) => { r.error(Some(&start.local), crate::read::ContentError::Value(e)); ok = false; } }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "value" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { value: f0, lang: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        [].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.lang { w.attribute("lang", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        w.text(&crate::write::XmlText::to_text(&self.value));
+    }
+}
+impl crate::read::XmlValue for FolderTitle {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        Self::read_children(r, start, None)
+    }
+}
+impl crate::write::XmlWrite for FolderTitle {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl FolderTitles {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "folderTitle"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "folderTitle"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Vec<FolderTitle> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "folderTitle") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <FolderTitle as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if f0.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "folderTitle", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { folder_title: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["folderTitle"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.folder_title { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "folderTitle"); }
+    }
+}
+impl crate::read::XmlValue for FolderTitles {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for FolderTitles {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Folder {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "folderTitles") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "documents") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "applicationCustom"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "folderTitles") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "documents") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "applicationCustom"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<FolderTitles> = None;
+        let mut f1: Option<Documents> = None;
+        let mut f2: Vec<ApplicationCustom> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "folderTitles") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "documents") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "applicationCustom") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <FolderTitles as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "folderTitles", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Documents as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "documents", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ApplicationCustom as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "folderTitles" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { folder_titles: f0, documents: f1, application_custom: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["folderTitles", "documents", "applicationCustom"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.folder_titles; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "folderTitles"); }
+        if let Some(v) = &self.documents { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "documents"); }
+        for v in &self.application_custom { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "applicationCustom"); }
+    }
+}
+impl crate::read::XmlValue for Folder {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Folder {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Folders {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "folder"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "folder"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Vec<Folder> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "folder") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Folder as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if f0.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "folder", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { folder: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["folder"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.folder { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "folder"); }
+    }
+}
+impl crate::read::XmlValue for Folders {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Folders {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Header {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "senderId") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "recipientId") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "originalSenderId") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "declarationLocalReference") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "messageId") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "referenceMessageId") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "uniqueBusinessTransactionId") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "ourBusinessReferenceId") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "yourBusinessReferenceId") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "messageType") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "subMessageType") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "messageGroup") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "sendingApplication") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "subjects") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "object") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "comments") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "messageDate") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "initialMessageDate") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "eventDate") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "eventPeriod") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "modificationDate") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "action") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "testDeliveryFlag") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "reference"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "senderId") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "recipientId") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "originalSenderId") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "declarationLocalReference") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "messageId") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "referenceMessageId") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "uniqueBusinessTransactionId") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "ourBusinessReferenceId") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "yourBusinessReferenceId") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "messageType") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "subMessageType") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "messageGroup") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "sendingApplication") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "subjects") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "object") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "comments") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "messageDate") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "initialMessageDate") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "eventDate") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "eventPeriod") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "modificationDate") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "action") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "testDeliveryFlag") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "reference"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 24];
+        let mut f0: Option<String> = None;
+        let mut f1: Vec<String> = Vec::new();
+        let mut f2: Option<String> = None;
+        let mut f3: Option<String> = None;
+        let mut f4: Option<String> = None;
+        let mut f5: Option<String> = None;
+        let mut f6: Option<String> = None;
+        let mut f7: Option<String> = None;
+        let mut f8: Option<String> = None;
+        let mut f9: Option<i32> = None;
+        let mut f10: Option<String> = None;
+        let mut f11: Option<crate::ech0039::v2::MessageGroup> = None;
+        let mut f12: Option<crate::ech0058::v3::SendingApplication> = None;
+        let mut f13: Option<crate::ech0039::v2::Subjects> = None;
+        let mut f14: Option<Object> = None;
+        let mut f15: Option<crate::ech0039::v2::Comments> = None;
+        let mut f16: Option<xs::DateTime> = None;
+        let mut f17: Option<xs::DateTime> = None;
+        let mut f18: Option<xs::DateTime> = None;
+        let mut f19: Option<String> = None;
+        let mut f20: Option<xs::DateTime> = None;
+        let mut f21: Option<crate::ech0039::v2::Action> = None;
+        let mut f22: Option<bool> = None;
+        let mut f23: Option<crate::ech0039::v2::Reference> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "senderId") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "recipientId") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "originalSenderId") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "declarationLocalReference") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "messageId") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "referenceMessageId") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "uniqueBusinessTransactionId") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "ourBusinessReferenceId") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "yourBusinessReferenceId") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "messageType") => 9,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "subMessageType") => 10,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "messageGroup") => 11,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "sendingApplication") => 12,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "subjects") => 13,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "object") => 14,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "comments") => 15,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "messageDate") => 16,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "initialMessageDate") => 17,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "eventDate") => 18,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "eventPeriod") => 19,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "modificationDate") => 20,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "action") => 21,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "testDeliveryFlag") => 22,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "reference") => 23,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <String as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "senderId", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "originalSenderId", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "declarationLocalReference", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; <String as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "messageId", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "referenceMessageId", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "uniqueBusinessTransactionId", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "ourBusinessReferenceId", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "yourBusinessReferenceId", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let dup = f9.is_some(); let got = { let c = r.enter()?; <i32 as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f9 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "messageType", found: 2, max: 1 }); } }
+                10 => { seen[10] = true; let dup = f10.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f10 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "subMessageType", found: 2, max: 1 }); } }
+                11 => { seen[11] = true; let dup = f11.is_some(); let got = { let c = r.enter()?; <crate::ech0039::v2::MessageGroup as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f11 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "messageGroup", found: 2, max: 1 }); } }
+                12 => { seen[12] = true; let dup = f12.is_some(); let got = { let c = r.enter()?; <crate::ech0058::v3::SendingApplication as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f12 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "sendingApplication", found: 2, max: 1 }); } }
+                13 => { seen[13] = true; let dup = f13.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0039::v2::Subjects as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f13 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "subjects", found: 2, max: 1 }); } }
+                14 => { seen[14] = true; let dup = f14.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Object as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f14 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "object", found: 2, max: 1 }); } }
+                15 => { seen[15] = true; let dup = f15.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0039::v2::Comments as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f15 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "comments", found: 2, max: 1 }); } }
+                16 => { seen[16] = true; let dup = f16.is_some(); let got = { let c = r.enter()?; <xs::DateTime as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f16 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "messageDate", found: 2, max: 1 }); } }
+                17 => { seen[17] = true; let dup = f17.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::DateTime as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f17 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "initialMessageDate", found: 2, max: 1 }); } }
+                18 => { seen[18] = true; let dup = f18.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::DateTime as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f18 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "eventDate", found: 2, max: 1 }); } }
+                19 => { seen[19] = true; let dup = f19.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f19 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "eventPeriod", found: 2, max: 1 }); } }
+                20 => { seen[20] = true; let dup = f20.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::DateTime as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f20 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "modificationDate", found: 2, max: 1 }); } }
+                21 => { seen[21] = true; let dup = f21.is_some(); let got = { let c = r.enter()?; <crate::ech0039::v2::Action as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f21 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "action", found: 2, max: 1 }); } }
+                22 => { seen[22] = true; let dup = f22.is_some(); let got = { let c = r.enter()?; <bool as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f22 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "testDeliveryFlag", found: 2, max: 1 }); } }
+                23 => { seen[23] = true; let dup = f23.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0039::v2::Reference as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f23 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "reference", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "senderId" }); ok = false; }
+        if !seen[4] && f4.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "messageId" }); ok = false; }
+        if !seen[9] && f9.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "messageType" }); ok = false; }
+        if !seen[11] && f11.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "messageGroup" }); ok = false; }
+        if !seen[12] && f12.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "sendingApplication" }); ok = false; }
+        if !seen[16] && f16.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "messageDate" }); ok = false; }
+        if !seen[21] && f21.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "action" }); ok = false; }
+        if !seen[22] && f22.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "testDeliveryFlag" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f4) = f4 else { return Ok(None) };
+        let Some(f9) = f9 else { return Ok(None) };
+        let Some(f11) = f11 else { return Ok(None) };
+        let Some(f12) = f12 else { return Ok(None) };
+        let Some(f16) = f16 else { return Ok(None) };
+        let Some(f21) = f21 else { return Ok(None) };
+        let Some(f22) = f22 else { return Ok(None) };
+        Ok(Some(Self { sender_id: f0, recipient_id: f1, original_sender_id: f2, declaration_local_reference: f3, message_id: f4, reference_message_id: f5, unique_business_transaction_id: f6, our_business_reference_id: f7, your_business_reference_id: f8, message_type: f9, sub_message_type: f10, message_group: f11, sending_application: f12, subjects: f13, object: f14, comments: f15, message_date: f16, initial_message_date: f17, event_date: f18, event_period: f19, modification_date: f20, action: f21, test_delivery_flag: f22, reference: f23 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["senderId", "recipientId", "originalSenderId", "declarationLocalReference", "messageId", "referenceMessageId", "uniqueBusinessTransactionId", "ourBusinessReferenceId", "yourBusinessReferenceId", "messageType", "subMessageType", "messageGroup", "sendingApplication", "subjects", "object", "comments", "messageDate", "initialMessageDate", "eventDate", "eventPeriod", "modificationDate", "action", "testDeliveryFlag", "reference"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.sender_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "senderId"); }
+        for v in &self.recipient_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "recipientId"); }
+        if let Some(v) = &self.original_sender_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "originalSenderId"); }
+        if let Some(v) = &self.declaration_local_reference { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "declarationLocalReference"); }
+        { let v = &self.message_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "messageId"); }
+        if let Some(v) = &self.reference_message_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "referenceMessageId"); }
+        if let Some(v) = &self.unique_business_transaction_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "uniqueBusinessTransactionId"); }
+        if let Some(v) = &self.our_business_reference_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "ourBusinessReferenceId"); }
+        if let Some(v) = &self.your_business_reference_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "yourBusinessReferenceId"); }
+        { let v = &self.message_type; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "messageType"); }
+        if let Some(v) = &self.sub_message_type { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "subMessageType"); }
+        { let v = &self.message_group; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "messageGroup"); }
+        { let v = &self.sending_application; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "sendingApplication"); }
+        if let Some(v) = &self.subjects { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "subjects"); }
+        if let Some(v) = &self.object { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "object"); }
+        if let Some(v) = &self.comments { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "comments"); }
+        { let v = &self.message_date; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "messageDate"); }
+        if let Some(v) = &self.initial_message_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "initialMessageDate"); }
+        if let Some(v) = &self.event_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "eventDate"); }
+        if let Some(v) = &self.event_period { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "eventPeriod"); }
+        if let Some(v) = &self.modification_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "modificationDate"); }
+        { let v = &self.action; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "action"); }
+        { let v = &self.test_delivery_flag; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "testDeliveryFlag"); }
+        if let Some(v) = &self.reference { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "reference"); }
+    }
+}
+impl crate::read::XmlValue for Header {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Header {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl NegativeReport {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "errors") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "comments") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "applicationCustom"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "errors") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "comments") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "applicationCustom"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<Errors> = None;
+        let mut f1: Option<crate::ech0039::v2::Comments> = None;
+        let mut f2: Option<ApplicationCustom> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "errors") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "comments") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "applicationCustom") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <Errors as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "errors", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0039::v2::Comments as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "comments", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ApplicationCustom as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "applicationCustom", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "errors" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { errors: f0, comments: f1, application_custom: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["errors", "comments", "applicationCustom"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.errors; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "errors"); }
+        if let Some(v) = &self.comments { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "comments"); }
+        if let Some(v) = &self.application_custom { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "applicationCustom"); }
+    }
+}
+impl crate::read::XmlValue for NegativeReport {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for NegativeReport {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Object {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "applicationCustom"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "applicationCustom"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<ApplicationCustom> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "applicationCustom") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <ApplicationCustom as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "applicationCustom", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "applicationCustom" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { application_custom: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["applicationCustom"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.application_custom; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "applicationCustom"); }
+    }
+}
+impl crate::read::XmlValue for Object {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Object {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl PositiveReport {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "comments") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "applicationCustom"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "comments") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "applicationCustom"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<crate::ech0039::v2::Comments> = None;
+        let mut f1: Option<ApplicationCustom> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "comments") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "applicationCustom") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0039::v2::Comments as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "comments", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ApplicationCustom as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "applicationCustom", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { comments: f0, application_custom: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["comments", "applicationCustom"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.comments { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "comments"); }
+        if let Some(v) = &self.application_custom { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "applicationCustom"); }
+    }
+}
+impl crate::read::XmlValue for PositiveReport {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for PositiveReport {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ReportHeader {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "senderId") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "recipientId") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "messageId") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "referenceMessageId") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "uniqueBusinessTransactionId") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "ourBusinessReferenceId") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "yourBusinessReferenceId") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "messageType") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "subMessageType") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "messageGroup") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "sendingApplication") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "object") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "initialMessageDate") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "action") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "testDeliveryFlag") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "reference"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "senderId") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "recipientId") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "messageId") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "referenceMessageId") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "uniqueBusinessTransactionId") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "ourBusinessReferenceId") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "yourBusinessReferenceId") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "messageType") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "subMessageType") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "messageGroup") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "sendingApplication") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "object") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "initialMessageDate") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "action") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "testDeliveryFlag") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "reference"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 16];
+        let mut f0: Option<String> = None;
+        let mut f1: Vec<String> = Vec::new();
+        let mut f2: Option<String> = None;
+        let mut f3: Option<String> = None;
+        let mut f4: Option<String> = None;
+        let mut f5: Option<String> = None;
+        let mut f6: Option<String> = None;
+        let mut f7: Option<i32> = None;
+        let mut f8: Option<String> = None;
+        let mut f9: Option<crate::ech0039::v2::MessageGroup> = None;
+        let mut f10: Option<crate::ech0058::v3::SendingApplication> = None;
+        let mut f11: Option<Object> = None;
+        let mut f12: Option<xs::DateTime> = None;
+        let mut f13: Option<crate::ech0039::v2::ReportAction> = None;
+        let mut f14: Option<bool> = None;
+        let mut f15: Option<crate::ech0039::v2::Reference> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "senderId") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "recipientId") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "messageId") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "referenceMessageId") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "uniqueBusinessTransactionId") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "ourBusinessReferenceId") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "yourBusinessReferenceId") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "messageType") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "subMessageType") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "messageGroup") => 9,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "sendingApplication") => 10,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "object") => 11,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "initialMessageDate") => 12,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "action") => 13,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "testDeliveryFlag") => 14,
+                ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "reference") => 15,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <String as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "senderId", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <String as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "messageId", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "referenceMessageId", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "uniqueBusinessTransactionId", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "ourBusinessReferenceId", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "yourBusinessReferenceId", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; <i32 as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "messageType", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "subMessageType", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let dup = f9.is_some(); let got = { let c = r.enter()?; <crate::ech0039::v2::MessageGroup as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f9 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "messageGroup", found: 2, max: 1 }); } }
+                10 => { seen[10] = true; let dup = f10.is_some(); let got = { let c = r.enter()?; <crate::ech0058::v3::SendingApplication as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f10 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "sendingApplication", found: 2, max: 1 }); } }
+                11 => { seen[11] = true; let dup = f11.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Object as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f11 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "object", found: 2, max: 1 }); } }
+                12 => { seen[12] = true; let dup = f12.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::DateTime as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f12 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "initialMessageDate", found: 2, max: 1 }); } }
+                13 => { seen[13] = true; let dup = f13.is_some(); let got = { let c = r.enter()?; <crate::ech0039::v2::ReportAction as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f13 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "action", found: 2, max: 1 }); } }
+                14 => { seen[14] = true; let dup = f14.is_some(); let got = { let c = r.enter()?; <bool as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f14 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "testDeliveryFlag", found: 2, max: 1 }); } }
+                15 => { seen[15] = true; let dup = f15.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0039::v2::Reference as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f15 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "reference", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "senderId" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "messageId" }); ok = false; }
+        if !seen[7] && f7.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "messageType" }); ok = false; }
+        if !seen[9] && f9.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "messageGroup" }); ok = false; }
+        if !seen[10] && f10.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "sendingApplication" }); ok = false; }
+        if !seen[13] && f13.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "action" }); ok = false; }
+        if !seen[14] && f14.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "testDeliveryFlag" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        let Some(f7) = f7 else { return Ok(None) };
+        let Some(f9) = f9 else { return Ok(None) };
+        let Some(f10) = f10 else { return Ok(None) };
+        let Some(f13) = f13 else { return Ok(None) };
+        let Some(f14) = f14 else { return Ok(None) };
+        Ok(Some(Self { sender_id: f0, recipient_id: f1, message_id: f2, reference_message_id: f3, unique_business_transaction_id: f4, our_business_reference_id: f5, your_business_reference_id: f6, message_type: f7, sub_message_type: f8, message_group: f9, sending_application: f10, object: f11, initial_message_date: f12, action: f13, test_delivery_flag: f14, reference: f15 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["senderId", "recipientId", "messageId", "referenceMessageId", "uniqueBusinessTransactionId", "ourBusinessReferenceId", "yourBusinessReferenceId", "messageType", "subMessageType", "messageGroup", "sendingApplication", "object", "initialMessageDate", "action", "testDeliveryFlag", "reference"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.sender_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "senderId"); }
+        for v in &self.recipient_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "recipientId"); }
+        { let v = &self.message_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "messageId"); }
+        if let Some(v) = &self.reference_message_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "referenceMessageId"); }
+        if let Some(v) = &self.unique_business_transaction_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "uniqueBusinessTransactionId"); }
+        if let Some(v) = &self.our_business_reference_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "ourBusinessReferenceId"); }
+        if let Some(v) = &self.your_business_reference_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "yourBusinessReferenceId"); }
+        { let v = &self.message_type; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "messageType"); }
+        if let Some(v) = &self.sub_message_type { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "subMessageType"); }
+        { let v = &self.message_group; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "messageGroup"); }
+        { let v = &self.sending_application; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "sendingApplication"); }
+        if let Some(v) = &self.object { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "object"); }
+        if let Some(v) = &self.initial_message_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "initialMessageDate"); }
+        { let v = &self.action; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "action"); }
+        { let v = &self.test_delivery_flag; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "testDeliveryFlag"); }
+        if let Some(v) = &self.reference { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "reference"); }
+    }
+}
+impl crate::read::XmlValue for ReportHeader {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ReportHeader {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ReportChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "positiveReport") | ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "negativeReport"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "positiveReport") => Ok({ let c = r.enter()?; <PositiveReport as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::PositiveReport)),
+            ("http://www.ech.ch/xmlns/eCH-0147/T0/1", "negativeReport") => Ok({ let c = r.enter()?; <NegativeReport as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::NegativeReport)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::PositiveReport(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "positiveReport"),
+            Self::NegativeReport(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0147/T0/1", "negativeReport"),
+        }
+    }
+}
+impl Report {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        ReportChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        ReportChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<ReportChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if ReportChoice::accepts(ns, local) => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = ReportChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { choice: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.choice { v.write(w); }
+    }
+}
+impl crate::read::XmlValue for Report {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Report {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}

@@ -639,12 +639,12 @@ pub struct EventPersonDataResponseChoicePersonDataIndividual {
 /// The alternatives of `EventPersonDataResponseChoice`: exactly one of them.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum EventPersonDataResponseChoice {
-    /// Element `personDataIndividual`, optional.
+    /// Element `personDataIndividual`.
     #[serde(rename = "personDataIndividual")]
-    PersonDataIndividual(Option<EventPersonDataResponseChoicePersonDataIndividual>),
-    /// Element `personDataOrganisation`, optional.
+    PersonDataIndividual(EventPersonDataResponseChoicePersonDataIndividual),
+    /// Element `personDataOrganisation`.
     #[serde(rename = "personDataOrganisation")]
-    PersonDataOrganisation(Option<Organisation>),
+    PersonDataOrganisation(Organisation),
 }
 
 /// The content of `EventPersonDataResponseMainResidenceDataChoiceBusinessAddress`.
@@ -667,15 +667,15 @@ pub struct EventPersonDataResponseMainResidenceDataChoiceBusinessAddress {
 /// The alternatives of `EventPersonDataResponseMainResidenceDataChoice`: exactly one of them.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum EventPersonDataResponseMainResidenceDataChoice {
-    /// Element `dwellingAddress`, optional.
+    /// Element `dwellingAddress`.
     #[serde(rename = "dwellingAddress")]
-    DwellingAddress(Option<crate::ech0011f::v8::DwellingAddress>),
-    /// Element `businessAddress`, optional.
+    DwellingAddress(crate::ech0011f::v8::DwellingAddress),
+    /// Element `businessAddress`.
     #[serde(rename = "businessAddress")]
-    BusinessAddress(Option<EventPersonDataResponseMainResidenceDataChoiceBusinessAddress>),
-    /// Element `mailAddress`, optional.
+    BusinessAddress(EventPersonDataResponseMainResidenceDataChoiceBusinessAddress),
+    /// Element `mailAddress`.
     #[serde(rename = "mailAddress")]
-    MailAddress(Option<crate::ech0010f::v5::AddressInformation>),
+    MailAddress(crate::ech0010f::v5::AddressInformation),
 }
 
 /// The content of `EventPersonDataResponseMainResidenceData`.
@@ -721,15 +721,15 @@ pub struct EventPersonDataResponseSecondaryResidenceDataChoiceBusinessAddress {
 /// The alternatives of `EventPersonDataResponseSecondaryResidenceDataChoice`: exactly one of them.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum EventPersonDataResponseSecondaryResidenceDataChoice {
-    /// Element `dwellingAddress`, optional.
+    /// Element `dwellingAddress`.
     #[serde(rename = "dwellingAddress")]
-    DwellingAddress(Option<crate::ech0011f::v8::DwellingAddress>),
-    /// Element `businessAddress`, optional.
+    DwellingAddress(crate::ech0011f::v8::DwellingAddress),
+    /// Element `businessAddress`.
     #[serde(rename = "businessAddress")]
-    BusinessAddress(Option<EventPersonDataResponseSecondaryResidenceDataChoiceBusinessAddress>),
-    /// Element `mailAddress`, optional.
+    BusinessAddress(EventPersonDataResponseSecondaryResidenceDataChoiceBusinessAddress),
+    /// Element `mailAddress`.
     #[serde(rename = "mailAddress")]
-    MailAddress(Option<crate::ech0010f::v5::AddressInformation>),
+    MailAddress(crate::ech0010f::v5::AddressInformation),
 }
 
 /// The content of `EventPersonDataResponseSecondaryResidenceData`.
@@ -920,3 +920,3348 @@ pub struct Delivery {
     pub choice: DeliveryChoice,
 }
 
+impl ContactAddressGroup1Choice2 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "addressCategory") | ("http://www.ech.ch/xmlns/eCH-0173/1", "otherAddressCategory"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0173/1", "addressCategory") => Ok({ let c = r.enter()?; <ContactAddressGroup1Choice2AddressCategory as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::AddressCategory)),
+            ("http://www.ech.ch/xmlns/eCH-0173/1", "otherAddressCategory") => Ok({ let c = r.enter()?; <ContactAddressGroup1Choice2OtherAddressCategory as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::OtherAddressCategory)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::AddressCategory(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "addressCategory"),
+            Self::OtherAddressCategory(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "otherAddressCategory"),
+        }
+    }
+}
+impl ContactAddressGroup1Validity {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "dateFrom") | ("http://www.ech.ch/xmlns/eCH-0173/1", "dateTo"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "dateFrom") | ("http://www.ech.ch/xmlns/eCH-0173/1", "dateTo"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<xs::Date> = None;
+        let mut f1: Option<xs::Date> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "dateFrom") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "dateTo") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateFrom", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateTo", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { date_from: f0, date_to: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["dateFrom", "dateTo"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.date_from { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "dateFrom"); }
+        if let Some(v) = &self.date_to { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "dateTo"); }
+    }
+}
+impl crate::read::XmlValue for ContactAddressGroup1Validity {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ContactAddressGroup1Validity {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ContactAddressGroup1 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "postalAddress") | ("http://www.ech.ch/xmlns/eCH-0173/1", "validity")) || ContactAddressGroup1Choice2::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "postalAddress") | ("http://www.ech.ch/xmlns/eCH-0173/1", "validity")) || ContactAddressGroup1Choice2::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<ContactAddressGroup1Choice2> = None;
+        let mut f1: Option<crate::ech0010f::v5::MailAddress> = None;
+        let mut f2: Option<ContactAddressGroup1Validity> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if ContactAddressGroup1Choice2::accepts(ns, local) => 0,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "postalAddress") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "validity") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = ContactAddressGroup1Choice2::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice2", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0010f::v5::MailAddress as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "postalAddress", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ContactAddressGroup1Validity as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "validity", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "postalAddress" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { choice2: f0, postal_address: f1, validity: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice2", "postalAddress", "validity"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.choice2 { v.write(w); }
+        { let v = &self.postal_address; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "postalAddress"); }
+        if let Some(v) = &self.validity { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "validity"); }
+    }
+}
+impl crate::read::XmlValue for ContactAddressGroup1 {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ContactAddressGroup1 {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ContactAddress {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        ContactAddressGroup1::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        ContactAddressGroup1::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<ContactAddressGroup1> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if ContactAddressGroup1::accepts(ns, local) => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = ContactAddressGroup1::read_children(r, start, Some(|_, _| true))?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "group2", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { group2: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["group2"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.group2 { v.write_children(w); }
+    }
+}
+impl crate::read::XmlValue for ContactAddress {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ContactAddress {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ContactEmailChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "emailCategory") | ("http://www.ech.ch/xmlns/eCH-0173/1", "otherEmailCategory"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0173/1", "emailCategory") => Ok({ let c = r.enter()?; <ContactEmailChoiceEmailCategory as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::EmailCategory)),
+            ("http://www.ech.ch/xmlns/eCH-0173/1", "otherEmailCategory") => Ok({ let c = r.enter()?; <ContactEmailChoiceOtherEmailCategory as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::OtherEmailCategory)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::EmailCategory(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "emailCategory"),
+            Self::OtherEmailCategory(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "otherEmailCategory"),
+        }
+    }
+}
+impl ContactEmailValidity {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "dateFrom") | ("http://www.ech.ch/xmlns/eCH-0173/1", "dateTo"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "dateFrom") | ("http://www.ech.ch/xmlns/eCH-0173/1", "dateTo"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<xs::Date> = None;
+        let mut f1: Option<xs::Date> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "dateFrom") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "dateTo") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateFrom", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateTo", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { date_from: f0, date_to: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["dateFrom", "dateTo"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.date_from { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "dateFrom"); }
+        if let Some(v) = &self.date_to { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "dateTo"); }
+    }
+}
+impl crate::read::XmlValue for ContactEmailValidity {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ContactEmailValidity {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ContactEmail {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "emailAddress") | ("http://www.ech.ch/xmlns/eCH-0173/1", "validity")) || ContactEmailChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "emailAddress") | ("http://www.ech.ch/xmlns/eCH-0173/1", "validity")) || ContactEmailChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<ContactEmailChoice> = None;
+        let mut f1: Option<ContactEmailEmailAddress> = None;
+        let mut f2: Option<ContactEmailValidity> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if ContactEmailChoice::accepts(ns, local) => 0,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "emailAddress") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "validity") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = ContactEmailChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <ContactEmailEmailAddress as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "emailAddress", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ContactEmailValidity as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "validity", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "emailAddress" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { choice: f0, email_address: f1, validity: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice", "emailAddress", "validity"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.choice { v.write(w); }
+        { let v = &self.email_address; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "emailAddress"); }
+        if let Some(v) = &self.validity { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "validity"); }
+    }
+}
+impl crate::read::XmlValue for ContactEmail {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ContactEmail {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ContactPhoneChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "phoneCategory") | ("http://www.ech.ch/xmlns/eCH-0173/1", "otherPhoneCategory"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0173/1", "phoneCategory") => Ok({ let c = r.enter()?; <ContactPhoneChoicePhoneCategory as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::PhoneCategory)),
+            ("http://www.ech.ch/xmlns/eCH-0173/1", "otherPhoneCategory") => Ok({ let c = r.enter()?; <ContactPhoneChoiceOtherPhoneCategory as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::OtherPhoneCategory)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::PhoneCategory(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "phoneCategory"),
+            Self::OtherPhoneCategory(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "otherPhoneCategory"),
+        }
+    }
+}
+impl ContactPhoneValidity {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "dateFrom") | ("http://www.ech.ch/xmlns/eCH-0173/1", "dateTo"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "dateFrom") | ("http://www.ech.ch/xmlns/eCH-0173/1", "dateTo"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<xs::Date> = None;
+        let mut f1: Option<xs::Date> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "dateFrom") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "dateTo") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateFrom", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateTo", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { date_from: f0, date_to: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["dateFrom", "dateTo"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.date_from { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "dateFrom"); }
+        if let Some(v) = &self.date_to { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "dateTo"); }
+    }
+}
+impl crate::read::XmlValue for ContactPhoneValidity {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ContactPhoneValidity {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ContactPhone {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "phoneNumber") | ("http://www.ech.ch/xmlns/eCH-0173/1", "validity")) || ContactPhoneChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "phoneNumber") | ("http://www.ech.ch/xmlns/eCH-0173/1", "validity")) || ContactPhoneChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<ContactPhoneChoice> = None;
+        let mut f1: Option<ContactPhonePhoneNumber> = None;
+        let mut f2: Option<ContactPhoneValidity> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if ContactPhoneChoice::accepts(ns, local) => 0,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "phoneNumber") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "validity") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = ContactPhoneChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <ContactPhonePhoneNumber as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "phoneNumber", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ContactPhoneValidity as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "validity", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "phoneNumber" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { choice: f0, phone_number: f1, validity: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice", "phoneNumber", "validity"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.choice { v.write(w); }
+        { let v = &self.phone_number; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "phoneNumber"); }
+        if let Some(v) = &self.validity { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "validity"); }
+    }
+}
+impl crate::read::XmlValue for ContactPhone {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ContactPhone {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ContactInternetChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "internetCategory") | ("http://www.ech.ch/xmlns/eCH-0173/1", "otherInternetCategory"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0173/1", "internetCategory") => Ok({ let c = r.enter()?; <ContactInternetChoiceInternetCategory as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::InternetCategory)),
+            ("http://www.ech.ch/xmlns/eCH-0173/1", "otherInternetCategory") => Ok({ let c = r.enter()?; <ContactInternetChoiceOtherInternetCategory as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::OtherInternetCategory)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::InternetCategory(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "internetCategory"),
+            Self::OtherInternetCategory(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "otherInternetCategory"),
+        }
+    }
+}
+impl ContactInternetValidity {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "dateFrom") | ("http://www.ech.ch/xmlns/eCH-0173/1", "dateTo"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "dateFrom") | ("http://www.ech.ch/xmlns/eCH-0173/1", "dateTo"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<xs::Date> = None;
+        let mut f1: Option<xs::Date> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "dateFrom") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "dateTo") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateFrom", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateTo", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { date_from: f0, date_to: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["dateFrom", "dateTo"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.date_from { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "dateFrom"); }
+        if let Some(v) = &self.date_to { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "dateTo"); }
+    }
+}
+impl crate::read::XmlValue for ContactInternetValidity {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ContactInternetValidity {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ContactInternet {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "internetAddress") | ("http://www.ech.ch/xmlns/eCH-0173/1", "validity")) || ContactInternetChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "internetAddress") | ("http://www.ech.ch/xmlns/eCH-0173/1", "validity")) || ContactInternetChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<ContactInternetChoice> = None;
+        let mut f1: Option<ContactInternetInternetAddress> = None;
+        let mut f2: Option<ContactInternetValidity> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if ContactInternetChoice::accepts(ns, local) => 0,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "internetAddress") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "validity") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = ContactInternetChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <ContactInternetInternetAddress as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "internetAddress", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ContactInternetValidity as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "validity", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "internetAddress" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { choice: f0, internet_address: f1, validity: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice", "internetAddress", "validity"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.choice { v.write(w); }
+        { let v = &self.internet_address; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "internetAddress"); }
+        if let Some(v) = &self.validity { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "validity"); }
+    }
+}
+impl crate::read::XmlValue for ContactInternet {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ContactInternet {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Contact {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "localID") | ("http://www.ech.ch/xmlns/eCH-0173/1", "address") | ("http://www.ech.ch/xmlns/eCH-0173/1", "email") | ("http://www.ech.ch/xmlns/eCH-0173/1", "phone") | ("http://www.ech.ch/xmlns/eCH-0173/1", "internet"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "localID") | ("http://www.ech.ch/xmlns/eCH-0173/1", "address") | ("http://www.ech.ch/xmlns/eCH-0173/1", "email") | ("http://www.ech.ch/xmlns/eCH-0173/1", "phone") | ("http://www.ech.ch/xmlns/eCH-0173/1", "internet"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 5];
+        let mut f0: Option<crate::ech0044f::v4::NamedPersonId> = None;
+        let mut f1: Vec<ContactAddress> = Vec::new();
+        let mut f2: Vec<ContactEmail> = Vec::new();
+        let mut f3: Vec<ContactPhone> = Vec::new();
+        let mut f4: Vec<ContactInternet> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "localID") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "address") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "email") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "phone") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "internet") => 4,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044f::v4::NamedPersonId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "localID", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ContactAddress as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ContactEmail as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                3 => { seen[3] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ContactPhone as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3.push(v), None => ok = false } }
+                4 => { seen[4] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ContactInternet as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { local_id: f0, address: f1, email: f2, phone: f3, internet: f4 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["localID", "address", "email", "phone", "internet"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.local_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "localID"); }
+        for v in &self.address { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "address"); }
+        for v in &self.email { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "email"); }
+        for v in &self.phone { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "phone"); }
+        for v in &self.internet { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "internet"); }
+    }
+}
+impl crate::read::XmlValue for Contact {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Contact {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventAddressVerificationChoicePersonPersonIdentification {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "callName") | ("http://www.ech.ch/xmlns/eCH-0173/1", "nameOnForeignPassport") | ("http://www.ech.ch/xmlns/eCH-0173/1", "declaredForeignName")) || crate::ech0044f::v4::PersonIdentification::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "callName") | ("http://www.ech.ch/xmlns/eCH-0173/1", "nameOnForeignPassport") | ("http://www.ech.ch/xmlns/eCH-0173/1", "declaredForeignName"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let f0 = crate::ech0044f::v4::PersonIdentification::read_children(r, start, Some(Self::accepts_own))?;
+        ok &= f0.is_some();
+        let mut f1: Option<crate::ech0044f::v4::BaseName> = None;
+        let mut f2: Option<crate::ech0011f::v8::ForeignerName> = None;
+        let mut f3: Option<crate::ech0011f::v8::ForeignerName> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "callName") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "nameOnForeignPassport") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "declaredForeignName") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044f::v4::BaseName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "callName", found: 2, max: 1 }); } }
+                1 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0011f::v8::ForeignerName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "nameOnForeignPassport", found: 2, max: 1 }); } }
+                2 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0011f::v8::ForeignerName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "declaredForeignName", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { base: f0, call_name: f1, name_on_foreign_passport: f2, declared_foreign_name: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["callName", "nameOnForeignPassport", "declaredForeignName"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        self.base.write_attributes(w);
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.base; v.write_children(w); }
+        if let Some(v) = &self.call_name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "callName"); }
+        if let Some(v) = &self.name_on_foreign_passport { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "nameOnForeignPassport"); }
+        if let Some(v) = &self.declared_foreign_name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "declaredForeignName"); }
+    }
+}
+impl crate::read::XmlValue for EventAddressVerificationChoicePersonPersonIdentification {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventAddressVerificationChoicePersonPersonIdentification {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventAddressVerificationChoicePerson {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "personIdentification") | ("http://www.ech.ch/xmlns/eCH-0173/1", "address"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "personIdentification") | ("http://www.ech.ch/xmlns/eCH-0173/1", "address"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<EventAddressVerificationChoicePersonPersonIdentification> = None;
+        let mut f1: Option<crate::ech0010f::v5::AddressInformation> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "personIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "address") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <EventAddressVerificationChoicePersonPersonIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "personIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0010f::v5::AddressInformation as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "address", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "personIdentification" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "address" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { person_identification: f0, address: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["personIdentification", "address"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.person_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "personIdentification"); }
+        { let v = &self.address; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "address"); }
+    }
+}
+impl crate::read::XmlValue for EventAddressVerificationChoicePerson {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventAddressVerificationChoicePerson {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventAddressVerificationChoiceOrganisation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "organisationIdentification") | ("http://www.ech.ch/xmlns/eCH-0173/1", "address"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "organisationIdentification") | ("http://www.ech.ch/xmlns/eCH-0173/1", "address"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<crate::ech0097f::v2::OrganisationIdentification> = None;
+        let mut f1: Option<crate::ech0010f::v5::AddressInformation> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "organisationIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "address") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0097f::v2::OrganisationIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "organisationIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0010f::v5::AddressInformation as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "address", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "organisationIdentification" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "address" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { organisation_identification: f0, address: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["organisationIdentification", "address"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.organisation_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "organisationIdentification"); }
+        { let v = &self.address; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "address"); }
+    }
+}
+impl crate::read::XmlValue for EventAddressVerificationChoiceOrganisation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventAddressVerificationChoiceOrganisation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventAddressVerificationChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "person") | ("http://www.ech.ch/xmlns/eCH-0173/1", "organisation"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0173/1", "person") => {
+                let mut all = Vec::new();
+                loop {
+                    match { let c = r.enter()?; <EventAddressVerificationChoicePerson as crate::read::XmlValue>::read_element(r, &c)? } { Some(v) => all.push(v), None => return Ok(None) }
+                    match r.peek_child()? { Some(c) if c.ns == ns && c.local == local => {} _ => break }
+                }
+                Ok(Some(Self::Person(all)))
+            }
+            ("http://www.ech.ch/xmlns/eCH-0173/1", "organisation") => {
+                let mut all = Vec::new();
+                loop {
+                    match { let c = r.enter()?; <EventAddressVerificationChoiceOrganisation as crate::read::XmlValue>::read_element(r, &c)? } { Some(v) => all.push(v), None => return Ok(None) }
+                    match r.peek_child()? { Some(c) if c.ns == ns && c.local == local => {} _ => break }
+                }
+                Ok(Some(Self::Organisation(all)))
+            }
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::Person(all) => { for v in all { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "person"); } }
+            Self::Organisation(all) => { for v in all { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "organisation"); } }
+        }
+    }
+}
+impl EventAddressVerification {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "requester") | ("http://www.ech.ch/xmlns/eCH-0173/1", "justification") | ("http://www.ech.ch/xmlns/eCH-0173/1", "includeResidenceTypeYesNo") | ("http://www.ech.ch/xmlns/eCH-0173/1", "municipality") | ("http://www.ech.ch/xmlns/eCH-0173/1", "dateValidFrom") | ("http://www.ech.ch/xmlns/eCH-0173/1", "extension")) || EventAddressVerificationChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "requester") | ("http://www.ech.ch/xmlns/eCH-0173/1", "justification") | ("http://www.ech.ch/xmlns/eCH-0173/1", "includeResidenceTypeYesNo") | ("http://www.ech.ch/xmlns/eCH-0173/1", "municipality") | ("http://www.ech.ch/xmlns/eCH-0173/1", "dateValidFrom") | ("http://www.ech.ch/xmlns/eCH-0173/1", "extension")) || EventAddressVerificationChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 7];
+        let mut f0: Option<Requester> = None;
+        let mut f1: Option<Justification> = None;
+        let mut f2: Option<IncludeResidenceTypeYesNo> = None;
+        let mut f3: Option<crate::ech0007f::v5::SwissMunicipality> = None;
+        let mut f4: Option<EventAddressVerificationChoice> = None;
+        let mut f5: Option<xs::Date> = None;
+        let mut f6: Option<xs::AnyElement> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "requester") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "justification") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "includeResidenceTypeYesNo") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "municipality") => 3,
+                (ns, local) if EventAddressVerificationChoice::accepts(ns, local) => 4,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "dateValidFrom") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "extension") => 6,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <Requester as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "requester", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Justification as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "justification", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <IncludeResidenceTypeYesNo as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "includeResidenceTypeYesNo", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0007f::v5::SwissMunicipality as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "municipality", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = EventAddressVerificationChoice::read(r, start)?; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateValidFrom", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::AnyElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "extension", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "requester" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "includeResidenceTypeYesNo" }); ok = false; }
+        if !seen[4] && f4.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        let Some(f4) = f4 else { return Ok(None) };
+        Ok(Some(Self { requester: f0, justification: f1, include_residence_type_yes_no: f2, municipality: f3, choice: f4, date_valid_from: f5, extension: f6 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["requester", "justification", "includeResidenceTypeYesNo", "municipality", "choice", "dateValidFrom", "extension"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.requester; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "requester"); }
+        if let Some(v) = &self.justification { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "justification"); }
+        { let v = &self.include_residence_type_yes_no; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "includeResidenceTypeYesNo"); }
+        if let Some(v) = &self.municipality { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "municipality"); }
+        { let v = &self.choice; v.write(w); }
+        if let Some(v) = &self.date_valid_from { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "dateValidFrom"); }
+        if let Some(v) = &self.extension { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "extension"); }
+    }
+}
+impl crate::read::XmlValue for EventAddressVerification {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventAddressVerification {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventAddressVerificationResponse {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "adressVerificationResult") | ("http://www.ech.ch/xmlns/eCH-0173/1", "typeOfResidenceType") | ("http://www.ech.ch/xmlns/eCH-0173/1", "extension"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "adressVerificationResult") | ("http://www.ech.ch/xmlns/eCH-0173/1", "typeOfResidenceType") | ("http://www.ech.ch/xmlns/eCH-0173/1", "extension"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<AddressVerificationResult> = None;
+        let mut f1: Option<TypeOfResidence> = None;
+        let mut f2: Option<xs::AnyElement> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "adressVerificationResult") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "typeOfResidenceType") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "extension") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <AddressVerificationResult as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "adressVerificationResult", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <TypeOfResidence as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "typeOfResidenceType", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::AnyElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "extension", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "adressVerificationResult" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { adress_verification_result: f0, type_of_residence_type: f1, extension: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["adressVerificationResult", "typeOfResidenceType", "extension"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.adress_verification_result; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "adressVerificationResult"); }
+        if let Some(v) = &self.type_of_residence_type { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "typeOfResidenceType"); }
+        if let Some(v) = &self.extension { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "extension"); }
+    }
+}
+impl crate::read::XmlValue for EventAddressVerificationResponse {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventAddressVerificationResponse {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventPersonDataChoicePersonPersonIdentification {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "callName") | ("http://www.ech.ch/xmlns/eCH-0173/1", "nameOnForeignPassport") | ("http://www.ech.ch/xmlns/eCH-0173/1", "declaredForeignName")) || crate::ech0044f::v4::PersonIdentification::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "callName") | ("http://www.ech.ch/xmlns/eCH-0173/1", "nameOnForeignPassport") | ("http://www.ech.ch/xmlns/eCH-0173/1", "declaredForeignName"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let f0 = crate::ech0044f::v4::PersonIdentification::read_children(r, start, Some(Self::accepts_own))?;
+        ok &= f0.is_some();
+        let mut f1: Option<crate::ech0044f::v4::BaseName> = None;
+        let mut f2: Option<crate::ech0011f::v8::ForeignerName> = None;
+        let mut f3: Option<crate::ech0011f::v8::ForeignerName> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "callName") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "nameOnForeignPassport") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "declaredForeignName") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044f::v4::BaseName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "callName", found: 2, max: 1 }); } }
+                1 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0011f::v8::ForeignerName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "nameOnForeignPassport", found: 2, max: 1 }); } }
+                2 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0011f::v8::ForeignerName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "declaredForeignName", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { base: f0, call_name: f1, name_on_foreign_passport: f2, declared_foreign_name: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["callName", "nameOnForeignPassport", "declaredForeignName"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        self.base.write_attributes(w);
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.base; v.write_children(w); }
+        if let Some(v) = &self.call_name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "callName"); }
+        if let Some(v) = &self.name_on_foreign_passport { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "nameOnForeignPassport"); }
+        if let Some(v) = &self.declared_foreign_name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "declaredForeignName"); }
+    }
+}
+impl crate::read::XmlValue for EventPersonDataChoicePersonPersonIdentification {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventPersonDataChoicePersonPersonIdentification {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventPersonDataChoicePerson {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "personIdentification") | ("http://www.ech.ch/xmlns/eCH-0173/1", "address"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "personIdentification") | ("http://www.ech.ch/xmlns/eCH-0173/1", "address"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<EventPersonDataChoicePersonPersonIdentification> = None;
+        let mut f1: Option<crate::ech0010f::v5::AddressInformation> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "personIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "address") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <EventPersonDataChoicePersonPersonIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "personIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0010f::v5::AddressInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "address", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "personIdentification" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { person_identification: f0, address: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["personIdentification", "address"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.person_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "personIdentification"); }
+        if let Some(v) = &self.address { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "address"); }
+    }
+}
+impl crate::read::XmlValue for EventPersonDataChoicePerson {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventPersonDataChoicePerson {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventPersonDataChoiceOrganisation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "organisationIdentification") | ("http://www.ech.ch/xmlns/eCH-0173/1", "address"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "organisationIdentification") | ("http://www.ech.ch/xmlns/eCH-0173/1", "address"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<crate::ech0097f::v2::OrganisationIdentification> = None;
+        let mut f1: Option<crate::ech0010f::v5::AddressInformation> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "organisationIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "address") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0097f::v2::OrganisationIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "organisationIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0010f::v5::AddressInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "address", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "organisationIdentification" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { organisation_identification: f0, address: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["organisationIdentification", "address"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.organisation_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "organisationIdentification"); }
+        if let Some(v) = &self.address { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "address"); }
+    }
+}
+impl crate::read::XmlValue for EventPersonDataChoiceOrganisation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventPersonDataChoiceOrganisation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventPersonDataChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "person") | ("http://www.ech.ch/xmlns/eCH-0173/1", "organisation"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0173/1", "person") => {
+                let mut all = Vec::new();
+                loop {
+                    match { let c = r.enter()?; <EventPersonDataChoicePerson as crate::read::XmlValue>::read_element(r, &c)? } { Some(v) => all.push(v), None => return Ok(None) }
+                    match r.peek_child()? { Some(c) if c.ns == ns && c.local == local => {} _ => break }
+                }
+                Ok(Some(Self::Person(all)))
+            }
+            ("http://www.ech.ch/xmlns/eCH-0173/1", "organisation") => {
+                let mut all = Vec::new();
+                loop {
+                    match { let c = r.enter()?; <EventPersonDataChoiceOrganisation as crate::read::XmlValue>::read_element(r, &c)? } { Some(v) => all.push(v), None => return Ok(None) }
+                    match r.peek_child()? { Some(c) if c.ns == ns && c.local == local => {} _ => break }
+                }
+                Ok(Some(Self::Organisation(all)))
+            }
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::Person(all) => { for v in all { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "person"); } }
+            Self::Organisation(all) => { for v in all { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "organisation"); } }
+        }
+    }
+}
+impl EventPersonData {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "requester") | ("http://www.ech.ch/xmlns/eCH-0173/1", "justification") | ("http://www.ech.ch/xmlns/eCH-0173/1", "requestedData") | ("http://www.ech.ch/xmlns/eCH-0173/1", "municipality") | ("http://www.ech.ch/xmlns/eCH-0173/1", "dateValidFrom") | ("http://www.ech.ch/xmlns/eCH-0173/1", "extension")) || EventPersonDataChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "requester") | ("http://www.ech.ch/xmlns/eCH-0173/1", "justification") | ("http://www.ech.ch/xmlns/eCH-0173/1", "requestedData") | ("http://www.ech.ch/xmlns/eCH-0173/1", "municipality") | ("http://www.ech.ch/xmlns/eCH-0173/1", "dateValidFrom") | ("http://www.ech.ch/xmlns/eCH-0173/1", "extension")) || EventPersonDataChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 7];
+        let mut f0: Option<Requester> = None;
+        let mut f1: Option<Justification> = None;
+        let mut f2: Option<RequestetData> = None;
+        let mut f3: Option<crate::ech0007f::v5::SwissMunicipality> = None;
+        let mut f4: Option<EventPersonDataChoice> = None;
+        let mut f5: Option<xs::Date> = None;
+        let mut f6: Option<xs::AnyElement> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "requester") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "justification") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "requestedData") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "municipality") => 3,
+                (ns, local) if EventPersonDataChoice::accepts(ns, local) => 4,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "dateValidFrom") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "extension") => 6,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <Requester as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "requester", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Justification as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "justification", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <RequestetData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "requestedData", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0007f::v5::SwissMunicipality as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "municipality", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = EventPersonDataChoice::read(r, start)?; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateValidFrom", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::AnyElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "extension", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "requester" }); ok = false; }
+        if !seen[4] && f4.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f4) = f4 else { return Ok(None) };
+        Ok(Some(Self { requester: f0, justification: f1, requested_data: f2, municipality: f3, choice: f4, date_valid_from: f5, extension: f6 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["requester", "justification", "requestedData", "municipality", "choice", "dateValidFrom", "extension"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.requester; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "requester"); }
+        if let Some(v) = &self.justification { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "justification"); }
+        if let Some(v) = &self.requested_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "requestedData"); }
+        if let Some(v) = &self.municipality { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "municipality"); }
+        { let v = &self.choice; v.write(w); }
+        if let Some(v) = &self.date_valid_from { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "dateValidFrom"); }
+        if let Some(v) = &self.extension { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "extension"); }
+    }
+}
+impl crate::read::XmlValue for EventPersonData {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventPersonData {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventPersonDataResponseChoicePersonDataIndividualBirthData {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "dateOfBirth") | ("http://www.ech.ch/xmlns/eCH-0173/1", "placeOfBirth"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "dateOfBirth") | ("http://www.ech.ch/xmlns/eCH-0173/1", "placeOfBirth"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<crate::ech0044f::v4::DatePartiallyKnown> = None;
+        let mut f1: Option<crate::ech0011f::v8::GeneralPlace> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "dateOfBirth") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "placeOfBirth") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044f::v4::DatePartiallyKnown as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateOfBirth", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0011f::v8::GeneralPlace as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "placeOfBirth", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { date_of_birth: f0, place_of_birth: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["dateOfBirth", "placeOfBirth"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.date_of_birth { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "dateOfBirth"); }
+        if let Some(v) = &self.place_of_birth { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "placeOfBirth"); }
+    }
+}
+impl crate::read::XmlValue for EventPersonDataResponseChoicePersonDataIndividualBirthData {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventPersonDataResponseChoicePersonDataIndividualBirthData {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventPersonDataResponseChoicePersonDataIndividualDeathData {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "deathPeriod") | ("http://www.ech.ch/xmlns/eCH-0173/1", "placeOfDeath"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "deathPeriod") | ("http://www.ech.ch/xmlns/eCH-0173/1", "placeOfDeath"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<crate::ech0011f::v8::DeathPeriod> = None;
+        let mut f1: Option<crate::ech0011f::v8::GeneralPlace> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "deathPeriod") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "placeOfDeath") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0011f::v8::DeathPeriod as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "deathPeriod", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0011f::v8::GeneralPlace as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "placeOfDeath", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { death_period: f0, place_of_death: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["deathPeriod", "placeOfDeath"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.death_period { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "deathPeriod"); }
+        if let Some(v) = &self.place_of_death { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "placeOfDeath"); }
+    }
+}
+impl crate::read::XmlValue for EventPersonDataResponseChoicePersonDataIndividualDeathData {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventPersonDataResponseChoicePersonDataIndividualDeathData {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventPersonDataResponseChoicePersonDataIndividualNameData {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "nameValidFrom")) || crate::ech0011f::v8::NameData::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "nameValidFrom"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let f0 = crate::ech0011f::v8::NameData::read_children(r, start, Some(Self::accepts_own))?;
+        ok &= f0.is_some();
+        let mut f1: Option<xs::Date> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "nameValidFrom") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "nameValidFrom", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { base: f0, name_valid_from: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["nameValidFrom"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        self.base.write_attributes(w);
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.base; v.write_children(w); }
+        if let Some(v) = &self.name_valid_from { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "nameValidFrom"); }
+    }
+}
+impl crate::read::XmlValue for EventPersonDataResponseChoicePersonDataIndividualNameData {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventPersonDataResponseChoicePersonDataIndividualNameData {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventPersonDataResponseChoicePersonDataIndividualOriginAddon {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "placeOfOrigin") | ("http://www.ech.ch/xmlns/eCH-0173/1", "placeOfOriginAddon"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "placeOfOrigin") | ("http://www.ech.ch/xmlns/eCH-0173/1", "placeOfOriginAddon"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<crate::ech0011f::v8::PlaceOfOrigin> = None;
+        let mut f1: Option<crate::ech0021f::v7::PlaceOfOriginAddonData> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "placeOfOrigin") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "placeOfOriginAddon") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0011f::v8::PlaceOfOrigin as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "placeOfOrigin", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0021f::v7::PlaceOfOriginAddonData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "placeOfOriginAddon", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { place_of_origin: f0, place_of_origin_addon: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["placeOfOrigin", "placeOfOriginAddon"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.place_of_origin { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "placeOfOrigin"); }
+        if let Some(v) = &self.place_of_origin_addon { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "placeOfOriginAddon"); }
+    }
+}
+impl crate::read::XmlValue for EventPersonDataResponseChoicePersonDataIndividualOriginAddon {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventPersonDataResponseChoicePersonDataIndividualOriginAddon {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventPersonDataResponseChoicePersonDataIndividual {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "personidentification") | ("http://www.ech.ch/xmlns/eCH-0173/1", "birthData") | ("http://www.ech.ch/xmlns/eCH-0173/1", "deathData") | ("http://www.ech.ch/xmlns/eCH-0173/1", "nameData") | ("http://www.ech.ch/xmlns/eCH-0173/1", "maritalData") | ("http://www.ech.ch/xmlns/eCH-0173/1", "religionData") | ("http://www.ech.ch/xmlns/eCH-0173/1", "nationalityData") | ("http://www.ech.ch/xmlns/eCH-0173/1", "residencePermitData") | ("http://www.ech.ch/xmlns/eCH-0173/1", "maritalRelationship") | ("http://www.ech.ch/xmlns/eCH-0173/1", "parentalRelationship") | ("http://www.ech.ch/xmlns/eCH-0173/1", "guardianRelationship") | ("http://www.ech.ch/xmlns/eCH-0173/1", "originAddon") | ("http://www.ech.ch/xmlns/eCH-0173/1", "kindOfEmployment") | ("http://www.ech.ch/xmlns/eCH-0173/1", "paperLock") | ("http://www.ech.ch/xmlns/eCH-0173/1", "dataLock") | ("http://www.ech.ch/xmlns/eCH-0173/1", "languageOfCorrespondance"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "personidentification") | ("http://www.ech.ch/xmlns/eCH-0173/1", "birthData") | ("http://www.ech.ch/xmlns/eCH-0173/1", "deathData") | ("http://www.ech.ch/xmlns/eCH-0173/1", "nameData") | ("http://www.ech.ch/xmlns/eCH-0173/1", "maritalData") | ("http://www.ech.ch/xmlns/eCH-0173/1", "religionData") | ("http://www.ech.ch/xmlns/eCH-0173/1", "nationalityData") | ("http://www.ech.ch/xmlns/eCH-0173/1", "residencePermitData") | ("http://www.ech.ch/xmlns/eCH-0173/1", "maritalRelationship") | ("http://www.ech.ch/xmlns/eCH-0173/1", "parentalRelationship") | ("http://www.ech.ch/xmlns/eCH-0173/1", "guardianRelationship") | ("http://www.ech.ch/xmlns/eCH-0173/1", "originAddon") | ("http://www.ech.ch/xmlns/eCH-0173/1", "kindOfEmployment") | ("http://www.ech.ch/xmlns/eCH-0173/1", "paperLock") | ("http://www.ech.ch/xmlns/eCH-0173/1", "dataLock") | ("http://www.ech.ch/xmlns/eCH-0173/1", "languageOfCorrespondance"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 16];
+        let mut f0: Option<crate::ech0044f::v4::PersonIdentification> = None;
+        let mut f1: Option<EventPersonDataResponseChoicePersonDataIndividualBirthData> = None;
+        let mut f2: Option<EventPersonDataResponseChoicePersonDataIndividualDeathData> = None;
+        let mut f3: Option<EventPersonDataResponseChoicePersonDataIndividualNameData> = None;
+        let mut f4: Option<crate::ech0011f::v8::MaritalData> = None;
+        let mut f5: Option<crate::ech0011f::v8::ReligionData> = None;
+        let mut f6: Option<crate::ech0011f::v8::NationalityData> = None;
+        let mut f7: Option<crate::ech0011f::v8::ResidencePermitData> = None;
+        let mut f8: Option<crate::ech0021f::v7::MaritalRelationship> = None;
+        let mut f9: Vec<crate::ech0021f::v7::ParentalRelationship> = Vec::new();
+        let mut f10: Vec<crate::ech0021f::v7::GuardianRelationship> = Vec::new();
+        let mut f11: Vec<EventPersonDataResponseChoicePersonDataIndividualOriginAddon> = Vec::new();
+        let mut f12: Option<EventPersonDataResponseChoicePersonDataIndividualKindOfEmployment> = None;
+        let mut f13: Option<crate::ech0021f::v7::PaperLock> = None;
+        let mut f14: Option<crate::ech0021f::v7::DataLock> = None;
+        let mut f15: Option<crate::ech0011f::v8::Language> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "personidentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "birthData") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "deathData") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "nameData") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "maritalData") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "religionData") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "nationalityData") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "residencePermitData") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "maritalRelationship") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "parentalRelationship") => 9,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "guardianRelationship") => 10,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "originAddon") => 11,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "kindOfEmployment") => 12,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "paperLock") => 13,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "dataLock") => 14,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "languageOfCorrespondance") => 15,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044f::v4::PersonIdentification as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "personidentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EventPersonDataResponseChoicePersonDataIndividualBirthData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "birthData", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EventPersonDataResponseChoicePersonDataIndividualDeathData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "deathData", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EventPersonDataResponseChoicePersonDataIndividualNameData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "nameData", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0011f::v8::MaritalData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "maritalData", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0011f::v8::ReligionData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "religionData", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0011f::v8::NationalityData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "nationalityData", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0011f::v8::ResidencePermitData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "residencePermitData", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0021f::v7::MaritalRelationship as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "maritalRelationship", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0021f::v7::ParentalRelationship as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f9.push(v), None => ok = false } }
+                10 => { seen[10] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0021f::v7::GuardianRelationship as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f10.push(v), None => ok = false } }
+                11 => { seen[11] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EventPersonDataResponseChoicePersonDataIndividualOriginAddon as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f11.push(v), None => ok = false } }
+                12 => { seen[12] = true; let dup = f12.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EventPersonDataResponseChoicePersonDataIndividualKindOfEmployment as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f12 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "kindOfEmployment", found: 2, max: 1 }); } }
+                13 => { seen[13] = true; let dup = f13.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0021f::v7::PaperLock as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f13 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "paperLock", found: 2, max: 1 }); } }
+                14 => { seen[14] = true; let dup = f14.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0021f::v7::DataLock as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f14 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dataLock", found: 2, max: 1 }); } }
+                15 => { seen[15] = true; let dup = f15.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0011f::v8::Language as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f15 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "languageOfCorrespondance", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { personidentification: f0, birth_data: f1, death_data: f2, name_data: f3, marital_data: f4, religion_data: f5, nationality_data: f6, residence_permit_data: f7, marital_relationship: f8, parental_relationship: f9, guardian_relationship: f10, origin_addon: f11, kind_of_employment: f12, paper_lock: f13, data_lock: f14, language_of_correspondance: f15 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["personidentification", "birthData", "deathData", "nameData", "maritalData", "religionData", "nationalityData", "residencePermitData", "maritalRelationship", "parentalRelationship", "guardianRelationship", "originAddon", "kindOfEmployment", "paperLock", "dataLock", "languageOfCorrespondance"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.personidentification { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "personidentification"); }
+        if let Some(v) = &self.birth_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "birthData"); }
+        if let Some(v) = &self.death_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "deathData"); }
+        if let Some(v) = &self.name_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "nameData"); }
+        if let Some(v) = &self.marital_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "maritalData"); }
+        if let Some(v) = &self.religion_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "religionData"); }
+        if let Some(v) = &self.nationality_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "nationalityData"); }
+        if let Some(v) = &self.residence_permit_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "residencePermitData"); }
+        if let Some(v) = &self.marital_relationship { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "maritalRelationship"); }
+        for v in &self.parental_relationship { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "parentalRelationship"); }
+        for v in &self.guardian_relationship { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "guardianRelationship"); }
+        for v in &self.origin_addon { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "originAddon"); }
+        if let Some(v) = &self.kind_of_employment { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "kindOfEmployment"); }
+        if let Some(v) = &self.paper_lock { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "paperLock"); }
+        if let Some(v) = &self.data_lock { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "dataLock"); }
+        if let Some(v) = &self.language_of_correspondance { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "languageOfCorrespondance"); }
+    }
+}
+impl crate::read::XmlValue for EventPersonDataResponseChoicePersonDataIndividual {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventPersonDataResponseChoicePersonDataIndividual {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventPersonDataResponseChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "personDataIndividual") | ("http://www.ech.ch/xmlns/eCH-0173/1", "personDataOrganisation"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0173/1", "personDataIndividual") => Ok({ let c = r.enter()?; <EventPersonDataResponseChoicePersonDataIndividual as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::PersonDataIndividual)),
+            ("http://www.ech.ch/xmlns/eCH-0173/1", "personDataOrganisation") => Ok({ let c = r.enter()?; <Organisation as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::PersonDataOrganisation)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::PersonDataIndividual(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "personDataIndividual"),
+            Self::PersonDataOrganisation(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "personDataOrganisation"),
+        }
+    }
+}
+impl EventPersonDataResponseMainResidenceDataChoiceBusinessAddress {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "EGID") | ("http://www.ech.ch/xmlns/eCH-0173/1", "EWID") | ("http://www.ech.ch/xmlns/eCH-0173/1", "address") | ("http://www.ech.ch/xmlns/eCH-0173/1", "movingDate"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "EGID") | ("http://www.ech.ch/xmlns/eCH-0173/1", "EWID") | ("http://www.ech.ch/xmlns/eCH-0173/1", "address") | ("http://www.ech.ch/xmlns/eCH-0173/1", "movingDate"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<crate::ech0011f::v8::EGID> = None;
+        let mut f1: Option<crate::ech0011f::v8::EWID> = None;
+        let mut f2: Option<crate::ech0010f::v5::SwissAddressInformation> = None;
+        let mut f3: Option<xs::Date> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "EGID") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "EWID") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "address") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "movingDate") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0011f::v8::EGID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "EGID", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0011f::v8::EWID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "EWID", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <crate::ech0010f::v5::SwissAddressInformation as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "address", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "movingDate", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "address" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { egid: f0, ewid: f1, address: f2, moving_date: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["EGID", "EWID", "address", "movingDate"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.egid { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "EGID"); }
+        if let Some(v) = &self.ewid { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "EWID"); }
+        { let v = &self.address; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "address"); }
+        if let Some(v) = &self.moving_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "movingDate"); }
+    }
+}
+impl crate::read::XmlValue for EventPersonDataResponseMainResidenceDataChoiceBusinessAddress {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventPersonDataResponseMainResidenceDataChoiceBusinessAddress {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventPersonDataResponseMainResidenceDataChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "dwellingAddress") | ("http://www.ech.ch/xmlns/eCH-0173/1", "businessAddress") | ("http://www.ech.ch/xmlns/eCH-0173/1", "mailAddress"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0173/1", "dwellingAddress") => Ok({ let c = r.enter()?; <crate::ech0011f::v8::DwellingAddress as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::DwellingAddress)),
+            ("http://www.ech.ch/xmlns/eCH-0173/1", "businessAddress") => Ok({ let c = r.enter()?; <EventPersonDataResponseMainResidenceDataChoiceBusinessAddress as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::BusinessAddress)),
+            ("http://www.ech.ch/xmlns/eCH-0173/1", "mailAddress") => Ok({ let c = r.enter()?; <crate::ech0010f::v5::AddressInformation as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::MailAddress)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::DwellingAddress(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "dwellingAddress"),
+            Self::BusinessAddress(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "businessAddress"),
+            Self::MailAddress(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "mailAddress"),
+        }
+    }
+}
+impl EventPersonDataResponseMainResidenceData {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "mainResidenceMunicipality") | ("http://www.ech.ch/xmlns/eCH-0173/1", "comesFrom") | ("http://www.ech.ch/xmlns/eCH-0173/1", "arrivalDate") | ("http://www.ech.ch/xmlns/eCH-0173/1", "goesTo") | ("http://www.ech.ch/xmlns/eCH-0173/1", "departureDate")) || EventPersonDataResponseMainResidenceDataChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "mainResidenceMunicipality") | ("http://www.ech.ch/xmlns/eCH-0173/1", "comesFrom") | ("http://www.ech.ch/xmlns/eCH-0173/1", "arrivalDate") | ("http://www.ech.ch/xmlns/eCH-0173/1", "goesTo") | ("http://www.ech.ch/xmlns/eCH-0173/1", "departureDate")) || EventPersonDataResponseMainResidenceDataChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 6];
+        let mut f0: Option<crate::ech0007f::v5::SwissMunicipality> = None;
+        let mut f1: Option<EventPersonDataResponseMainResidenceDataChoice> = None;
+        let mut f2: Option<crate::ech0011f::v8::Destination> = None;
+        let mut f3: Option<xs::Date> = None;
+        let mut f4: Option<crate::ech0011f::v8::Destination> = None;
+        let mut f5: Option<xs::Date> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "mainResidenceMunicipality") => 0,
+                (ns, local) if EventPersonDataResponseMainResidenceDataChoice::accepts(ns, local) => 1,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "comesFrom") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "arrivalDate") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "goesTo") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "departureDate") => 5,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0007f::v5::SwissMunicipality as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "mainResidenceMunicipality", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = EventPersonDataResponseMainResidenceDataChoice::read(r, start)?; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0011f::v8::Destination as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "comesFrom", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "arrivalDate", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0011f::v8::Destination as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "goesTo", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "departureDate", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { main_residence_municipality: f0, choice: f1, comes_from: f2, arrival_date: f3, goes_to: f4, departure_date: f5 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["mainResidenceMunicipality", "choice", "comesFrom", "arrivalDate", "goesTo", "departureDate"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.main_residence_municipality { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "mainResidenceMunicipality"); }
+        if let Some(v) = &self.choice { v.write(w); }
+        if let Some(v) = &self.comes_from { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "comesFrom"); }
+        if let Some(v) = &self.arrival_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "arrivalDate"); }
+        if let Some(v) = &self.goes_to { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "goesTo"); }
+        if let Some(v) = &self.departure_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "departureDate"); }
+    }
+}
+impl crate::read::XmlValue for EventPersonDataResponseMainResidenceData {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventPersonDataResponseMainResidenceData {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventPersonDataResponseSecondaryResidenceDataChoiceBusinessAddress {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "EGID") | ("http://www.ech.ch/xmlns/eCH-0173/1", "EWID") | ("http://www.ech.ch/xmlns/eCH-0173/1", "address") | ("http://www.ech.ch/xmlns/eCH-0173/1", "movingDate"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "EGID") | ("http://www.ech.ch/xmlns/eCH-0173/1", "EWID") | ("http://www.ech.ch/xmlns/eCH-0173/1", "address") | ("http://www.ech.ch/xmlns/eCH-0173/1", "movingDate"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<crate::ech0011f::v8::EGID> = None;
+        let mut f1: Option<crate::ech0011f::v8::EWID> = None;
+        let mut f2: Option<crate::ech0010f::v5::SwissAddressInformation> = None;
+        let mut f3: Option<xs::Date> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "EGID") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "EWID") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "address") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "movingDate") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0011f::v8::EGID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "EGID", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0011f::v8::EWID as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "EWID", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <crate::ech0010f::v5::SwissAddressInformation as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "address", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "movingDate", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "address" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { egid: f0, ewid: f1, address: f2, moving_date: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["EGID", "EWID", "address", "movingDate"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.egid { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "EGID"); }
+        if let Some(v) = &self.ewid { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "EWID"); }
+        { let v = &self.address; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "address"); }
+        if let Some(v) = &self.moving_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "movingDate"); }
+    }
+}
+impl crate::read::XmlValue for EventPersonDataResponseSecondaryResidenceDataChoiceBusinessAddress {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventPersonDataResponseSecondaryResidenceDataChoiceBusinessAddress {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventPersonDataResponseSecondaryResidenceDataChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "dwellingAddress") | ("http://www.ech.ch/xmlns/eCH-0173/1", "businessAddress") | ("http://www.ech.ch/xmlns/eCH-0173/1", "mailAddress"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0173/1", "dwellingAddress") => Ok({ let c = r.enter()?; <crate::ech0011f::v8::DwellingAddress as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::DwellingAddress)),
+            ("http://www.ech.ch/xmlns/eCH-0173/1", "businessAddress") => Ok({ let c = r.enter()?; <EventPersonDataResponseSecondaryResidenceDataChoiceBusinessAddress as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::BusinessAddress)),
+            ("http://www.ech.ch/xmlns/eCH-0173/1", "mailAddress") => Ok({ let c = r.enter()?; <crate::ech0010f::v5::AddressInformation as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::MailAddress)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::DwellingAddress(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "dwellingAddress"),
+            Self::BusinessAddress(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "businessAddress"),
+            Self::MailAddress(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "mailAddress"),
+        }
+    }
+}
+impl EventPersonDataResponseSecondaryResidenceData {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "secondaryResidenceMunicipality") | ("http://www.ech.ch/xmlns/eCH-0173/1", "comesFrom") | ("http://www.ech.ch/xmlns/eCH-0173/1", "arrivalDate") | ("http://www.ech.ch/xmlns/eCH-0173/1", "goesTo") | ("http://www.ech.ch/xmlns/eCH-0173/1", "departureDate")) || EventPersonDataResponseSecondaryResidenceDataChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "secondaryResidenceMunicipality") | ("http://www.ech.ch/xmlns/eCH-0173/1", "comesFrom") | ("http://www.ech.ch/xmlns/eCH-0173/1", "arrivalDate") | ("http://www.ech.ch/xmlns/eCH-0173/1", "goesTo") | ("http://www.ech.ch/xmlns/eCH-0173/1", "departureDate")) || EventPersonDataResponseSecondaryResidenceDataChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 6];
+        let mut f0: Option<crate::ech0007f::v5::SwissMunicipality> = None;
+        let mut f1: Option<EventPersonDataResponseSecondaryResidenceDataChoice> = None;
+        let mut f2: Option<crate::ech0011f::v8::Destination> = None;
+        let mut f3: Option<xs::Date> = None;
+        let mut f4: Option<crate::ech0011f::v8::Destination> = None;
+        let mut f5: Option<xs::Date> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "secondaryResidenceMunicipality") => 0,
+                (ns, local) if EventPersonDataResponseSecondaryResidenceDataChoice::accepts(ns, local) => 1,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "comesFrom") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "arrivalDate") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "goesTo") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "departureDate") => 5,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0007f::v5::SwissMunicipality as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "secondaryResidenceMunicipality", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = EventPersonDataResponseSecondaryResidenceDataChoice::read(r, start)?; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0011f::v8::Destination as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "comesFrom", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "arrivalDate", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0011f::v8::Destination as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "goesTo", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "departureDate", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { secondary_residence_municipality: f0, choice: f1, comes_from: f2, arrival_date: f3, goes_to: f4, departure_date: f5 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["secondaryResidenceMunicipality", "choice", "comesFrom", "arrivalDate", "goesTo", "departureDate"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.secondary_residence_municipality { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "secondaryResidenceMunicipality"); }
+        if let Some(v) = &self.choice { v.write(w); }
+        if let Some(v) = &self.comes_from { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "comesFrom"); }
+        if let Some(v) = &self.arrival_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "arrivalDate"); }
+        if let Some(v) = &self.goes_to { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "goesTo"); }
+        if let Some(v) = &self.departure_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "departureDate"); }
+    }
+}
+impl crate::read::XmlValue for EventPersonDataResponseSecondaryResidenceData {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventPersonDataResponseSecondaryResidenceData {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventPersonDataResponse {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "personDataResult") | ("http://www.ech.ch/xmlns/eCH-0173/1", "mainResidenceData") | ("http://www.ech.ch/xmlns/eCH-0173/1", "secondaryResidenceData") | ("http://www.ech.ch/xmlns/eCH-0173/1", "extension")) || EventPersonDataResponseChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "personDataResult") | ("http://www.ech.ch/xmlns/eCH-0173/1", "mainResidenceData") | ("http://www.ech.ch/xmlns/eCH-0173/1", "secondaryResidenceData") | ("http://www.ech.ch/xmlns/eCH-0173/1", "extension")) || EventPersonDataResponseChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 5];
+        let mut f0: Option<PersonDataResult> = None;
+        let mut f1: Option<EventPersonDataResponseChoice> = None;
+        let mut f2: Option<EventPersonDataResponseMainResidenceData> = None;
+        let mut f3: Vec<EventPersonDataResponseSecondaryResidenceData> = Vec::new();
+        let mut f4: Option<xs::AnyElement> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "personDataResult") => 0,
+                (ns, local) if EventPersonDataResponseChoice::accepts(ns, local) => 1,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "mainResidenceData") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "secondaryResidenceData") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "extension") => 4,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <PersonDataResult as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "personDataResult", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = EventPersonDataResponseChoice::read(r, start)?; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EventPersonDataResponseMainResidenceData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "mainResidenceData", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EventPersonDataResponseSecondaryResidenceData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3.push(v), None => ok = false } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::AnyElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "extension", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "personDataResult" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { person_data_result: f0, choice: f1, main_residence_data: f2, secondary_residence_data: f3, extension: f4 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["personDataResult", "choice", "mainResidenceData", "secondaryResidenceData", "extension"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.person_data_result; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "personDataResult"); }
+        if let Some(v) = &self.choice { v.write(w); }
+        if let Some(v) = &self.main_residence_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "mainResidenceData"); }
+        for v in &self.secondary_residence_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "secondaryResidenceData"); }
+        if let Some(v) = &self.extension { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "extension"); }
+    }
+}
+impl crate::read::XmlValue for EventPersonDataResponse {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventPersonDataResponse {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl OrganisationFoundation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "foundationDate") | ("http://www.ech.ch/xmlns/eCH-0173/1", "foundationReason"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "foundationDate") | ("http://www.ech.ch/xmlns/eCH-0173/1", "foundationReason"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<crate::ech0044f::v4::DatePartiallyKnown> = None;
+        let mut f1: Option<OrganisationFoundationFoundationReason> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "foundationDate") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "foundationReason") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044f::v4::DatePartiallyKnown as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "foundationDate", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <OrganisationFoundationFoundationReason as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "foundationReason", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { foundation_date: f0, foundation_reason: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["foundationDate", "foundationReason"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.foundation_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "foundationDate"); }
+        if let Some(v) = &self.foundation_reason { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "foundationReason"); }
+    }
+}
+impl crate::read::XmlValue for OrganisationFoundation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for OrganisationFoundation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl OrganisationLiquidation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "liquidationDate") | ("http://www.ech.ch/xmlns/eCH-0173/1", "liquidationStartDate") | ("http://www.ech.ch/xmlns/eCH-0173/1", "liquidationReason"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "liquidationDate") | ("http://www.ech.ch/xmlns/eCH-0173/1", "liquidationStartDate") | ("http://www.ech.ch/xmlns/eCH-0173/1", "liquidationReason"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<crate::ech0044f::v4::DatePartiallyKnown> = None;
+        let mut f1: Option<crate::ech0044f::v4::DatePartiallyKnown> = None;
+        let mut f2: Option<OrganisationLiquidationLiquidationReason> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "liquidationDate") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "liquidationStartDate") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "liquidationReason") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044f::v4::DatePartiallyKnown as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "liquidationDate", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044f::v4::DatePartiallyKnown as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "liquidationStartDate", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <OrganisationLiquidationLiquidationReason as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "liquidationReason", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { liquidation_date: f0, liquidation_start_date: f1, liquidation_reason: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["liquidationDate", "liquidationStartDate", "liquidationReason"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.liquidation_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "liquidationDate"); }
+        if let Some(v) = &self.liquidation_start_date { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "liquidationStartDate"); }
+        if let Some(v) = &self.liquidation_reason { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "liquidationReason"); }
+    }
+}
+impl crate::read::XmlValue for OrganisationLiquidation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for OrganisationLiquidation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Organisation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "organisationIdentification") | ("http://www.ech.ch/xmlns/eCH-0173/1", "uidBrancheText") | ("http://www.ech.ch/xmlns/eCH-0173/1", "nogaCode") | ("http://www.ech.ch/xmlns/eCH-0173/1", "foundation") | ("http://www.ech.ch/xmlns/eCH-0173/1", "liquidation") | ("http://www.ech.ch/xmlns/eCH-0173/1", "contact") | ("http://www.ech.ch/xmlns/eCH-0173/1", "languageOfCorrespondance"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "organisationIdentification") | ("http://www.ech.ch/xmlns/eCH-0173/1", "uidBrancheText") | ("http://www.ech.ch/xmlns/eCH-0173/1", "nogaCode") | ("http://www.ech.ch/xmlns/eCH-0173/1", "foundation") | ("http://www.ech.ch/xmlns/eCH-0173/1", "liquidation") | ("http://www.ech.ch/xmlns/eCH-0173/1", "contact") | ("http://www.ech.ch/xmlns/eCH-0173/1", "languageOfCorrespondance"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 7];
+        let mut f0: Option<crate::ech0097f::v2::OrganisationIdentification> = None;
+        let mut f1: Option<OrganisationUidBrancheText> = None;
+        let mut f2: Option<OrganisationNogaCode> = None;
+        let mut f3: Option<OrganisationFoundation> = None;
+        let mut f4: Option<OrganisationLiquidation> = None;
+        let mut f5: Option<Contact> = None;
+        let mut f6: Option<OrganisationLanguageOfCorrespondance> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "organisationIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "uidBrancheText") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "nogaCode") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "foundation") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "liquidation") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "contact") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "languageOfCorrespondance") => 6,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0097f::v2::OrganisationIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "organisationIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <OrganisationUidBrancheText as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "uidBrancheText", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <OrganisationNogaCode as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "nogaCode", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <OrganisationFoundation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "foundation", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <OrganisationLiquidation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "liquidation", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Contact as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "contact", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <OrganisationLanguageOfCorrespondance as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "languageOfCorrespondance", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "organisationIdentification" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { organisation_identification: f0, uid_branche_text: f1, noga_code: f2, foundation: f3, liquidation: f4, contact: f5, language_of_correspondance: f6 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["organisationIdentification", "uidBrancheText", "nogaCode", "foundation", "liquidation", "contact", "languageOfCorrespondance"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.organisation_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "organisationIdentification"); }
+        if let Some(v) = &self.uid_branche_text { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "uidBrancheText"); }
+        if let Some(v) = &self.noga_code { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "nogaCode"); }
+        if let Some(v) = &self.foundation { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "foundation"); }
+        if let Some(v) = &self.liquidation { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "liquidation"); }
+        if let Some(v) = &self.contact { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "contact"); }
+        if let Some(v) = &self.language_of_correspondance { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "languageOfCorrespondance"); }
+    }
+}
+impl crate::read::XmlValue for Organisation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Organisation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl RequesterChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "organisationIdentification") | ("http://www.ech.ch/xmlns/eCH-0173/1", "mailAddress"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0173/1", "organisationIdentification") => Ok({ let c = r.enter()?; <crate::ech0097f::v2::OrganisationIdentification as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::OrganisationIdentification)),
+            ("http://www.ech.ch/xmlns/eCH-0173/1", "mailAddress") => Ok({ let c = r.enter()?; <crate::ech0010f::v5::MailAddress as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::MailAddress)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::OrganisationIdentification(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "organisationIdentification"),
+            Self::MailAddress(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "mailAddress"),
+        }
+    }
+}
+impl Requester {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        RequesterChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        RequesterChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<RequesterChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if RequesterChoice::accepts(ns, local) => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = RequesterChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { choice: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for Requester {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Requester {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl DeliveryChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "addressVerification") | ("http://www.ech.ch/xmlns/eCH-0173/1", "addressVerificationResponse") | ("http://www.ech.ch/xmlns/eCH-0173/1", "personData") | ("http://www.ech.ch/xmlns/eCH-0173/1", "personDataResponse"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0173/1", "addressVerification") => Ok({ let c = r.enter()?; <EventAddressVerification as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::AddressVerification)),
+            ("http://www.ech.ch/xmlns/eCH-0173/1", "addressVerificationResponse") => Ok({ let c = r.enter()?; <EventAddressVerificationResponse as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::AddressVerificationResponse)),
+            ("http://www.ech.ch/xmlns/eCH-0173/1", "personData") => Ok({ let c = r.enter()?; <EventPersonData as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::PersonData)),
+            ("http://www.ech.ch/xmlns/eCH-0173/1", "personDataResponse") => Ok({ let c = r.enter()?; <EventPersonDataResponse as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::PersonDataResponse)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::AddressVerification(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "addressVerification"),
+            Self::AddressVerificationResponse(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "addressVerificationResponse"),
+            Self::PersonData(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "personData"),
+            Self::PersonDataResponse(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "personDataResponse"),
+        }
+    }
+}
+impl Delivery {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "deliveryHeader")) || DeliveryChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0173/1", "deliveryHeader")) || DeliveryChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<crate::ech0058::v5::Header> = None;
+        let mut f1: Option<DeliveryChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0173/1", "deliveryHeader") => 0,
+                (ns, local) if DeliveryChoice::accepts(ns, local) => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0058::v5::Header as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "deliveryHeader", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = DeliveryChoice::read(r, start)?; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "deliveryHeader" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { delivery_header: f0, choice: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["deliveryHeader", "choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.delivery_header; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0173/1", "deliveryHeader"); }
+        { let v = &self.choice; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for Delivery {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Delivery {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}

@@ -1497,3 +1497,3215 @@ pub struct TaxStatement {
     pub minor_version: i64,
 }
 
+impl AccompanyingLetter {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Vec<xs::AnyElement> = Vec::new();
+        let mut f1: Option<AccompanyingLetterFileName> = None;
+        let mut f2: Option<i64> = None;
+        let mut f3: Option<xs::Base64> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "fileName" => { seen[1] = true; match <AccompanyingLetterFileName as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f1 = Some(v), Err(e) => { r.error(Some("@fileName"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "fileSize" => { seen[2] = true; match <i64 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@fileSize"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "fileData" => { seen[3] = true; match <xs::Base64 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@fileData"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, _) if !ns.is_empty() => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { any: f0, file_name: f1, file_size: f2, file_data: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.file_name { w.attribute("fileName", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.file_size { w.attribute("fileSize", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.file_data { w.attribute("fileData", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for AccompanyingLetter {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for AccompanyingLetter {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl BankAccountPayment {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 10];
+        let mut f0: Vec<xs::AnyElement> = Vec::new();
+        let mut f1: Option<xs::Date> = None;
+        let mut f2: Option<BankAccountPaymentName> = None;
+        let mut f3: Option<CurrencyIdISO3> = None;
+        let mut f4: Option<xs::Decimal> = None;
+        let mut f5: Option<xs::Decimal> = None;
+        let mut f6: Option<CurrencyIdISO3> = None;
+        let mut f7: Option<xs::Decimal> = None;
+        let mut f8: Option<xs::Decimal> = None;
+        let mut f9: Option<xs::Decimal> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "paymentDate" => { seen[1] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f1 = Some(v), Err(e) => { r.error(Some("@paymentDate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "name" => { seen[2] = true; match <BankAccountPaymentName as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@name"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "amountCurrency" => { seen[3] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@amountCurrency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "amount" => { seen[4] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f4 = Some(v), Err(e) => { r.error(Some("@amount"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "exchangeRate" => { seen[5] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f5 = Some(v), Err(e) => { r.error(Some("@exchangeRate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "currency" => { seen[6] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f6 = Some(v), Err(e) => { r.error(Some("@currency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "grossRevenueA" => { seen[7] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f7 = Some(v), Err(e) => { r.error(Some("@grossRevenueA"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "grossRevenueB" => { seen[8] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f8 = Some(v), Err(e) => { r.error(Some("@grossRevenueB"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "withHoldingTaxClaim" => { seen[9] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f9 = Some(v), Err(e) => { r.error(Some("@withHoldingTaxClaim"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, _) if !ns.is_empty() => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[1] { r.error(None, crate::read::ContentError::MissingAttribute { name: "paymentDate" }); ok = false; }
+        if !seen[6] { r.error(None, crate::read::ContentError::MissingAttribute { name: "currency" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f6) = f6 else { return Ok(None) };
+        Ok(Some(Self { any: f0, payment_date: f1, name: f2, amount_currency: f3, amount: f4, exchange_rate: f5, currency: f6, gross_revenue_a: f7, gross_revenue_b: f8, with_holding_tax_claim: f9 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("paymentDate", &crate::write::XmlText::to_text(&self.payment_date));
+        if let Some(v) = &self.name { w.attribute("name", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.amount_currency { w.attribute("amountCurrency", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.amount { w.attribute("amount", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.exchange_rate { w.attribute("exchangeRate", &crate::write::XmlText::to_text(v)); }
+        w.attribute("currency", &crate::write::XmlText::to_text(&self.currency));
+        if let Some(v) = &self.gross_revenue_a { w.attribute("grossRevenueA", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.gross_revenue_b { w.attribute("grossRevenueB", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.with_holding_tax_claim { w.attribute("withHoldingTaxClaim", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for BankAccountPayment {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for BankAccountPayment {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl BankAccountTaxValue {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 8];
+        let mut f0: Vec<xs::AnyElement> = Vec::new();
+        let mut f1: Option<xs::Date> = None;
+        let mut f2: Option<BankAccountTaxValueName> = None;
+        let mut f3: Option<CurrencyIdISO3> = None;
+        let mut f4: Option<xs::Decimal> = None;
+        let mut f5: Option<xs::Decimal> = None;
+        let mut f6: Option<CurrencyIdISO3> = None;
+        let mut f7: Option<xs::Decimal> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "referenceDate" => { seen[1] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f1 = Some(v), Err(e) => { r.error(Some("@referenceDate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "name" => { seen[2] = true; match <BankAccountTaxValueName as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@name"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "balanceCurrency" => { seen[3] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@balanceCurrency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "balance" => { seen[4] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f4 = Some(v), Err(e) => { r.error(Some("@balance"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "exchangeRate" => { seen[5] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f5 = Some(v), Err(e) => { r.error(Some("@exchangeRate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "currency" => { seen[6] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f6 = Some(v), Err(e) => { r.error(Some("@currency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "value" => { seen[7] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f7 = Some(v), Err(e) => { r.error(Some("@value"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, _) if !ns.is_empty() => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[1] { r.error(None, crate::read::ContentError::MissingAttribute { name: "referenceDate" }); ok = false; }
+        if !seen[6] { r.error(None, crate::read::ContentError::MissingAttribute { name: "currency" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f6) = f6 else { return Ok(None) };
+        Ok(Some(Self { any: f0, reference_date: f1, name: f2, balance_currency: f3, balance: f4, exchange_rate: f5, currency: f6, value: f7 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("referenceDate", &crate::write::XmlText::to_text(&self.reference_date));
+        if let Some(v) = &self.name { w.attribute("name", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.balance_currency { w.attribute("balanceCurrency", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.balance { w.attribute("balance", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.exchange_rate { w.attribute("exchangeRate", &crate::write::XmlText::to_text(v)); }
+        w.attribute("currency", &crate::write::XmlText::to_text(&self.currency));
+        if let Some(v) = &self.value { w.attribute("value", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for BankAccountTaxValue {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for BankAccountTaxValue {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl BankAccount {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/1", "taxValue") | ("http://www.ech.ch/xmlns/eCH-0196/1", "payment")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/1", "taxValue") | ("http://www.ech.ch/xmlns/eCH-0196/1", "payment")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 15];
+        let mut f0: Option<BankAccountTaxValue> = None;
+        let mut f1: Vec<BankAccountPayment> = Vec::new();
+        let mut f2: Vec<xs::AnyElement> = Vec::new();
+        let mut f3: Option<Iban> = None;
+        let mut f4: Option<BankAccountNumber> = None;
+        let mut f5: Option<BankAccountName> = None;
+        let mut f6: Option<crate::ech0008::v3::CountryIdISO2> = None;
+        let mut f7: Option<CurrencyIdISO3> = None;
+        let mut f8: Option<xs::Date> = None;
+        let mut f9: Option<xs::Date> = None;
+        let mut f10: Option<CurrencyIdISO3> = None;
+        let mut f11: Option<xs::Decimal> = None;
+        let mut f12: Option<xs::Decimal> = None;
+        let mut f13: Option<xs::Decimal> = None;
+        let mut f14: Option<xs::Decimal> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "iban" => { seen[3] = true; match <Iban as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@iban"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "bankAccountNumber" => { seen[4] = true; match <BankAccountNumber as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f4 = Some(v), Err(e) => { r.error(Some("@bankAccountNumber"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "bankAccountName" => { seen[5] = true; match <BankAccountName as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f5 = Some(v), Err(e) => { r.error(Some("@bankAccountName"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "bankAccountCountry" => { seen[6] = true; match <crate::ech0008::v3::CountryIdISO2 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f6 = Some(v), Err(e) => { r.error(Some("@bankAccountCountry"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "bankAccountCurrency" => { seen[7] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f7 = Some(v), Err(e) => { r.error(Some("@bankAccountCurrency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "openingDate" => { seen[8] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f8 = Some(v), Err(e) => { r.error(Some("@openingDate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "closingDate" => { seen[9] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f9 = Some(v), Err(e) => { r.error(Some("@closingDate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "currency" => { seen[10] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f10 = Some(v), Err(e) => { r.error(Some("@currency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalTaxValue" => { seen[11] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f11 = Some(v), Err(e) => { r.error(Some("@totalTaxValue"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalGrossRevenueA" => { seen[12] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f12 = Some(v), Err(e) => { r.error(Some("@totalGrossRevenueA"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalGrossRevenueB" => { seen[13] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f13 = Some(v), Err(e) => { r.error(Some("@totalGrossRevenueB"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalWithHoldingTaxClaim" => { seen[14] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f14 = Some(v), Err(e) => { r.error(Some("@totalWithHoldingTaxClaim"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0196/1", "taxValue") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0196/1", "payment") => 1,
+                (ns, _) if !ns.is_empty() => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BankAccountTaxValue as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "taxValue", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BankAccountPayment as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f2.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[3] { r.error(None, crate::read::ContentError::MissingAttribute { name: "iban" }); ok = false; }
+        if !seen[5] { r.error(None, crate::read::ContentError::MissingAttribute { name: "bankAccountName" }); ok = false; }
+        if !seen[10] { r.error(None, crate::read::ContentError::MissingAttribute { name: "currency" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f3) = f3 else { return Ok(None) };
+        let Some(f5) = f5 else { return Ok(None) };
+        let Some(f10) = f10 else { return Ok(None) };
+        Ok(Some(Self { tax_value: f0, payment: f1, any: f2, iban: f3, bank_account_number: f4, bank_account_name: f5, bank_account_country: f6, bank_account_currency: f7, opening_date: f8, closing_date: f9, currency: f10, total_tax_value: f11, total_gross_revenue_a: f12, total_gross_revenue_b: f13, total_with_holding_tax_claim: f14 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["taxValue", "payment", "any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("iban", &crate::write::XmlText::to_text(&self.iban));
+        if let Some(v) = &self.bank_account_number { w.attribute("bankAccountNumber", &crate::write::XmlText::to_text(v)); }
+        w.attribute("bankAccountName", &crate::write::XmlText::to_text(&self.bank_account_name));
+        if let Some(v) = &self.bank_account_country { w.attribute("bankAccountCountry", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.bank_account_currency { w.attribute("bankAccountCurrency", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.opening_date { w.attribute("openingDate", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.closing_date { w.attribute("closingDate", &crate::write::XmlText::to_text(v)); }
+        w.attribute("currency", &crate::write::XmlText::to_text(&self.currency));
+        if let Some(v) = &self.total_tax_value { w.attribute("totalTaxValue", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.total_gross_revenue_a { w.attribute("totalGrossRevenueA", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.total_gross_revenue_b { w.attribute("totalGrossRevenueB", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.total_with_holding_tax_claim { w.attribute("totalWithHoldingTaxClaim", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.tax_value { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/1", "taxValue"); }
+        for v in &self.payment { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/1", "payment"); }
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for BankAccount {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for BankAccount {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Client {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 6];
+        let mut f0: Vec<xs::AnyElement> = Vec::new();
+        let mut f1: Option<ClientNumber> = None;
+        let mut f2: Option<Tin> = None;
+        let mut f3: Option<crate::ech0010::v6::MrMrs> = None;
+        let mut f4: Option<crate::ech0010::v6::FirstName> = None;
+        let mut f5: Option<crate::ech0010::v6::LastName> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "clientNumber" => { seen[1] = true; match <ClientNumber as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f1 = Some(v), Err(e) => { r.error(Some("@clientNumber"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "tin" => { seen[2] = true; match <Tin as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@tin"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "salutation" => { seen[3] = true; match <crate::ech0010::v6::MrMrs as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@salutation"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "firstName" => { seen[4] = true; match <crate::ech0010::v6::FirstName as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f4 = Some(v), Err(e) => { r.error(Some("@firstName"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "lastName" => { seen[5] = true; match <crate::ech0010::v6::LastName as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f5 = Some(v), Err(e) => { r.error(Some("@lastName"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, _) if !ns.is_empty() => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[1] { r.error(None, crate::read::ContentError::MissingAttribute { name: "clientNumber" }); ok = false; }
+        if !seen[4] { r.error(None, crate::read::ContentError::MissingAttribute { name: "firstName" }); ok = false; }
+        if !seen[5] { r.error(None, crate::read::ContentError::MissingAttribute { name: "lastName" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f4) = f4 else { return Ok(None) };
+        let Some(f5) = f5 else { return Ok(None) };
+        Ok(Some(Self { any: f0, client_number: f1, tin: f2, salutation: f3, first_name: f4, last_name: f5 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("clientNumber", &crate::write::XmlText::to_text(&self.client_number));
+        if let Some(v) = &self.tin { w.attribute("tin", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.salutation { w.attribute("salutation", &crate::write::XmlText::to_text(v)); }
+        w.attribute("firstName", &crate::write::XmlText::to_text(&self.first_name));
+        w.attribute("lastName", &crate::write::XmlText::to_text(&self.last_name));
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for Client {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Client {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Expense {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 13];
+        let mut f0: Vec<xs::AnyElement> = Vec::new();
+        let mut f1: Option<xs::Date> = None;
+        let mut f2: Option<ExpenseName> = None;
+        let mut f3: Option<Iban> = None;
+        let mut f4: Option<BankAccountNumber> = None;
+        let mut f5: Option<DepotNumber> = None;
+        let mut f6: Option<CurrencyIdISO3> = None;
+        let mut f7: Option<xs::Decimal> = None;
+        let mut f8: Option<xs::Decimal> = None;
+        let mut f9: Option<CurrencyIdISO3> = None;
+        let mut f10: Option<xs::Decimal> = None;
+        let mut f11: Option<xs::Decimal> = None;
+        let mut f12: Option<xs::Decimal> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "referenceDate" => { seen[1] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f1 = Some(v), Err(e) => { r.error(Some("@referenceDate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "name" => { seen[2] = true; match <ExpenseName as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@name"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "iban" => { seen[3] = true; match <Iban as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@iban"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "bankAccountNumber" => { seen[4] = true; match <BankAccountNumber as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f4 = Some(v), Err(e) => { r.error(Some("@bankAccountNumber"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "depotNumber" => { seen[5] = true; match <DepotNumber as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f5 = Some(v), Err(e) => { r.error(Some("@depotNumber"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "amountCurrency" => { seen[6] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f6 = Some(v), Err(e) => { r.error(Some("@amountCurrency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "amount" => { seen[7] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f7 = Some(v), Err(e) => { r.error(Some("@amount"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "exchangeRate" => { seen[8] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f8 = Some(v), Err(e) => { r.error(Some("@exchangeRate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "currency" => { seen[9] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f9 = Some(v), Err(e) => { r.error(Some("@currency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "expenses" => { seen[10] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f10 = Some(v), Err(e) => { r.error(Some("@expenses"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "expensesDeductible" => { seen[11] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f11 = Some(v), Err(e) => { r.error(Some("@expensesDeductible"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "expensesDeductibleCanton" => { seen[12] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f12 = Some(v), Err(e) => { r.error(Some("@expensesDeductibleCanton"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, _) if !ns.is_empty() => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[2] { r.error(None, crate::read::ContentError::MissingAttribute { name: "name" }); ok = false; }
+        if !seen[9] { r.error(None, crate::read::ContentError::MissingAttribute { name: "currency" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f2) = f2 else { return Ok(None) };
+        let Some(f9) = f9 else { return Ok(None) };
+        Ok(Some(Self { any: f0, reference_date: f1, name: f2, iban: f3, bank_account_number: f4, depot_number: f5, amount_currency: f6, amount: f7, exchange_rate: f8, currency: f9, expenses: f10, expenses_deductible: f11, expenses_deductible_canton: f12 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.reference_date { w.attribute("referenceDate", &crate::write::XmlText::to_text(v)); }
+        w.attribute("name", &crate::write::XmlText::to_text(&self.name));
+        if let Some(v) = &self.iban { w.attribute("iban", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.bank_account_number { w.attribute("bankAccountNumber", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.depot_number { w.attribute("depotNumber", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.amount_currency { w.attribute("amountCurrency", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.amount { w.attribute("amount", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.exchange_rate { w.attribute("exchangeRate", &crate::write::XmlText::to_text(v)); }
+        w.attribute("currency", &crate::write::XmlText::to_text(&self.currency));
+        if let Some(v) = &self.expenses { w.attribute("expenses", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.expenses_deductible { w.attribute("expensesDeductible", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.expenses_deductible_canton { w.attribute("expensesDeductibleCanton", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for Expense {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Expense {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Institution {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/1", "uid")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/1", "uid")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<crate::ech0097::v2::UidStructure> = None;
+        let mut f1: Vec<xs::AnyElement> = Vec::new();
+        let mut f2: Option<Lei> = None;
+        let mut f3: Option<crate::ech0010::v6::OrganisationName> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "lei" => { seen[2] = true; match <Lei as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@lei"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "name" => { seen[3] = true; match <crate::ech0010::v6::OrganisationName as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@name"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0196/1", "uid") => 0,
+                (ns, _) if !ns.is_empty() => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0097::v2::UidStructure as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "uid", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f1.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[3] { r.error(None, crate::read::ContentError::MissingAttribute { name: "name" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f3) = f3 else { return Ok(None) };
+        Ok(Some(Self { uid: f0, any: f1, lei: f2, name: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["uid", "any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.lei { w.attribute("lei", &crate::write::XmlText::to_text(v)); }
+        w.attribute("name", &crate::write::XmlText::to_text(&self.name));
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.uid { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/1", "uid"); }
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for Institution {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Institution {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl LiabilityAccountPayment {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 8];
+        let mut f0: Vec<xs::AnyElement> = Vec::new();
+        let mut f1: Option<xs::Date> = None;
+        let mut f2: Option<LiabilityAccountPaymentName> = None;
+        let mut f3: Option<CurrencyIdISO3> = None;
+        let mut f4: Option<xs::Decimal> = None;
+        let mut f5: Option<xs::Decimal> = None;
+        let mut f6: Option<CurrencyIdISO3> = None;
+        let mut f7: Option<xs::Decimal> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "paymentDate" => { seen[1] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f1 = Some(v), Err(e) => { r.error(Some("@paymentDate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "name" => { seen[2] = true; match <LiabilityAccountPaymentName as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@name"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "amountCurrency" => { seen[3] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@amountCurrency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "amount" => { seen[4] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f4 = Some(v), Err(e) => { r.error(Some("@amount"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "exchangeRate" => { seen[5] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f5 = Some(v), Err(e) => { r.error(Some("@exchangeRate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "currency" => { seen[6] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f6 = Some(v), Err(e) => { r.error(Some("@currency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "grossRevenueB" => { seen[7] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f7 = Some(v), Err(e) => { r.error(Some("@grossRevenueB"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, _) if !ns.is_empty() => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[1] { r.error(None, crate::read::ContentError::MissingAttribute { name: "paymentDate" }); ok = false; }
+        if !seen[6] { r.error(None, crate::read::ContentError::MissingAttribute { name: "currency" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f6) = f6 else { return Ok(None) };
+        Ok(Some(Self { any: f0, payment_date: f1, name: f2, amount_currency: f3, amount: f4, exchange_rate: f5, currency: f6, gross_revenue_b: f7 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("paymentDate", &crate::write::XmlText::to_text(&self.payment_date));
+        if let Some(v) = &self.name { w.attribute("name", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.amount_currency { w.attribute("amountCurrency", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.amount { w.attribute("amount", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.exchange_rate { w.attribute("exchangeRate", &crate::write::XmlText::to_text(v)); }
+        w.attribute("currency", &crate::write::XmlText::to_text(&self.currency));
+        if let Some(v) = &self.gross_revenue_b { w.attribute("grossRevenueB", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for LiabilityAccountPayment {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for LiabilityAccountPayment {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl LiabilityAccountTaxValue {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 8];
+        let mut f0: Vec<xs::AnyElement> = Vec::new();
+        let mut f1: Option<xs::Date> = None;
+        let mut f2: Option<LiabilityAccountTaxValueName> = None;
+        let mut f3: Option<CurrencyIdISO3> = None;
+        let mut f4: Option<xs::Decimal> = None;
+        let mut f5: Option<xs::Decimal> = None;
+        let mut f6: Option<CurrencyIdISO3> = None;
+        let mut f7: Option<xs::Decimal> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "referenceDate" => { seen[1] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f1 = Some(v), Err(e) => { r.error(Some("@referenceDate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "name" => { seen[2] = true; match <LiabilityAccountTaxValueName as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@name"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "balanceCurrency" => { seen[3] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@balanceCurrency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "balance" => { seen[4] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f4 = Some(v), Err(e) => { r.error(Some("@balance"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "exchangeRate" => { seen[5] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f5 = Some(v), Err(e) => { r.error(Some("@exchangeRate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "currency" => { seen[6] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f6 = Some(v), Err(e) => { r.error(Some("@currency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "value" => { seen[7] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f7 = Some(v), Err(e) => { r.error(Some("@value"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, _) if !ns.is_empty() => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[1] { r.error(None, crate::read::ContentError::MissingAttribute { name: "referenceDate" }); ok = false; }
+        if !seen[6] { r.error(None, crate::read::ContentError::MissingAttribute { name: "currency" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f6) = f6 else { return Ok(None) };
+        Ok(Some(Self { any: f0, reference_date: f1, name: f2, balance_currency: f3, balance: f4, exchange_rate: f5, currency: f6, value: f7 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("referenceDate", &crate::write::XmlText::to_text(&self.reference_date));
+        if let Some(v) = &self.name { w.attribute("name", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.balance_currency { w.attribute("balanceCurrency", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.balance { w.attribute("balance", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.exchange_rate { w.attribute("exchangeRate", &crate::write::XmlText::to_text(v)); }
+        w.attribute("currency", &crate::write::XmlText::to_text(&self.currency));
+        if let Some(v) = &self.value { w.attribute("value", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for LiabilityAccountTaxValue {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for LiabilityAccountTaxValue {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl LiabilityAccount {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/1", "taxValue") | ("http://www.ech.ch/xmlns/eCH-0196/1", "payment")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/1", "taxValue") | ("http://www.ech.ch/xmlns/eCH-0196/1", "payment")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 13];
+        let mut f0: Option<LiabilityAccountTaxValue> = None;
+        let mut f1: Vec<LiabilityAccountPayment> = Vec::new();
+        let mut f2: Vec<xs::AnyElement> = Vec::new();
+        let mut f3: Option<Iban> = None;
+        let mut f4: Option<BankAccountNumber> = None;
+        let mut f5: Option<BankAccountName> = None;
+        let mut f6: Option<crate::ech0008::v3::CountryIdISO2> = None;
+        let mut f7: Option<CurrencyIdISO3> = None;
+        let mut f8: Option<xs::Date> = None;
+        let mut f9: Option<xs::Date> = None;
+        let mut f10: Option<CurrencyIdISO3> = None;
+        let mut f11: Option<xs::Decimal> = None;
+        let mut f12: Option<xs::Decimal> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "iban" => { seen[3] = true; match <Iban as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@iban"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "bankAccountNumber" => { seen[4] = true; match <BankAccountNumber as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f4 = Some(v), Err(e) => { r.error(Some("@bankAccountNumber"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "bankAccountName" => { seen[5] = true; match <BankAccountName as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f5 = Some(v), Err(e) => { r.error(Some("@bankAccountName"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "bankAccountCountry" => { seen[6] = true; match <crate::ech0008::v3::CountryIdISO2 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f6 = Some(v), Err(e) => { r.error(Some("@bankAccountCountry"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "bankAccountCurrency" => { seen[7] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f7 = Some(v), Err(e) => { r.error(Some("@bankAccountCurrency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "openingDate" => { seen[8] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f8 = Some(v), Err(e) => { r.error(Some("@openingDate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "closingDate" => { seen[9] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f9 = Some(v), Err(e) => { r.error(Some("@closingDate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "currency" => { seen[10] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f10 = Some(v), Err(e) => { r.error(Some("@currency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalTaxValue" => { seen[11] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f11 = Some(v), Err(e) => { r.error(Some("@totalTaxValue"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalGrossRevenueB" => { seen[12] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f12 = Some(v), Err(e) => { r.error(Some("@totalGrossRevenueB"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0196/1", "taxValue") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0196/1", "payment") => 1,
+                (ns, _) if !ns.is_empty() => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <LiabilityAccountTaxValue as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "taxValue", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <LiabilityAccountPayment as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f2.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[5] { r.error(None, crate::read::ContentError::MissingAttribute { name: "bankAccountName" }); ok = false; }
+        if !seen[10] { r.error(None, crate::read::ContentError::MissingAttribute { name: "currency" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f5) = f5 else { return Ok(None) };
+        let Some(f10) = f10 else { return Ok(None) };
+        Ok(Some(Self { tax_value: f0, payment: f1, any: f2, iban: f3, bank_account_number: f4, bank_account_name: f5, bank_account_country: f6, bank_account_currency: f7, opening_date: f8, closing_date: f9, currency: f10, total_tax_value: f11, total_gross_revenue_b: f12 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["taxValue", "payment", "any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.iban { w.attribute("iban", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.bank_account_number { w.attribute("bankAccountNumber", &crate::write::XmlText::to_text(v)); }
+        w.attribute("bankAccountName", &crate::write::XmlText::to_text(&self.bank_account_name));
+        if let Some(v) = &self.bank_account_country { w.attribute("bankAccountCountry", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.bank_account_currency { w.attribute("bankAccountCurrency", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.opening_date { w.attribute("openingDate", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.closing_date { w.attribute("closingDate", &crate::write::XmlText::to_text(v)); }
+        w.attribute("currency", &crate::write::XmlText::to_text(&self.currency));
+        if let Some(v) = &self.total_tax_value { w.attribute("totalTaxValue", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.total_gross_revenue_b { w.attribute("totalGrossRevenueB", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.tax_value { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/1", "taxValue"); }
+        for v in &self.payment { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/1", "payment"); }
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for LiabilityAccount {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for LiabilityAccount {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ListOfBankAccounts {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/1", "bankAccount")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/1", "bankAccount")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 7];
+        let mut f0: Vec<BankAccount> = Vec::new();
+        let mut f1: Vec<xs::AnyElement> = Vec::new();
+        let mut f2: Option<CurrencyIdISO3> = None;
+        let mut f3: Option<xs::Decimal> = None;
+        let mut f4: Option<xs::Decimal> = None;
+        let mut f5: Option<xs::Decimal> = None;
+        let mut f6: Option<xs::Decimal> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "currency" => { seen[2] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@currency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalTaxValue" => { seen[3] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@totalTaxValue"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalGrossRevenueA" => { seen[4] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f4 = Some(v), Err(e) => { r.error(Some("@totalGrossRevenueA"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalGrossRevenueB" => { seen[5] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f5 = Some(v), Err(e) => { r.error(Some("@totalGrossRevenueB"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalWithHoldingTaxClaim" => { seen[6] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f6 = Some(v), Err(e) => { r.error(Some("@totalWithHoldingTaxClaim"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0196/1", "bankAccount") => 0,
+                (ns, _) if !ns.is_empty() => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BankAccount as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f1.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[2] { r.error(None, crate::read::ContentError::MissingAttribute { name: "currency" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { bank_account: f0, any: f1, currency: f2, total_tax_value: f3, total_gross_revenue_a: f4, total_gross_revenue_b: f5, total_with_holding_tax_claim: f6 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["bankAccount", "any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("currency", &crate::write::XmlText::to_text(&self.currency));
+        if let Some(v) = &self.total_tax_value { w.attribute("totalTaxValue", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.total_gross_revenue_a { w.attribute("totalGrossRevenueA", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.total_gross_revenue_b { w.attribute("totalGrossRevenueB", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.total_with_holding_tax_claim { w.attribute("totalWithHoldingTaxClaim", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.bank_account { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/1", "bankAccount"); }
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for ListOfBankAccounts {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ListOfBankAccounts {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ListOfExpenses {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/1", "expense")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/1", "expense")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 6];
+        let mut f0: Vec<Expense> = Vec::new();
+        let mut f1: Vec<xs::AnyElement> = Vec::new();
+        let mut f2: Option<CurrencyIdISO3> = None;
+        let mut f3: Option<xs::Decimal> = None;
+        let mut f4: Option<xs::Decimal> = None;
+        let mut f5: Option<xs::Decimal> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "currency" => { seen[2] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@currency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalExpenses" => { seen[3] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@totalExpenses"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalExpensesDeductible" => { seen[4] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f4 = Some(v), Err(e) => { r.error(Some("@totalExpensesDeductible"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalExpensesDeductibleCanton" => { seen[5] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f5 = Some(v), Err(e) => { r.error(Some("@totalExpensesDeductibleCanton"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0196/1", "expense") => 0,
+                (ns, _) if !ns.is_empty() => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Expense as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f1.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[2] { r.error(None, crate::read::ContentError::MissingAttribute { name: "currency" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { expense: f0, any: f1, currency: f2, total_expenses: f3, total_expenses_deductible: f4, total_expenses_deductible_canton: f5 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["expense", "any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("currency", &crate::write::XmlText::to_text(&self.currency));
+        if let Some(v) = &self.total_expenses { w.attribute("totalExpenses", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.total_expenses_deductible { w.attribute("totalExpensesDeductible", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.total_expenses_deductible_canton { w.attribute("totalExpensesDeductibleCanton", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.expense { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/1", "expense"); }
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for ListOfExpenses {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ListOfExpenses {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ListOfLiabilities {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/1", "liabilityAccount")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/1", "liabilityAccount")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 5];
+        let mut f0: Vec<LiabilityAccount> = Vec::new();
+        let mut f1: Vec<xs::AnyElement> = Vec::new();
+        let mut f2: Option<CurrencyIdISO3> = None;
+        let mut f3: Option<xs::Decimal> = None;
+        let mut f4: Option<xs::Decimal> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "currency" => { seen[2] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@currency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalTaxValue" => { seen[3] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@totalTaxValue"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalGrossRevenueB" => { seen[4] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f4 = Some(v), Err(e) => { r.error(Some("@totalGrossRevenueB"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0196/1", "liabilityAccount") => 0,
+                (ns, _) if !ns.is_empty() => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <LiabilityAccount as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f1.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[2] { r.error(None, crate::read::ContentError::MissingAttribute { name: "currency" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { liability_account: f0, any: f1, currency: f2, total_tax_value: f3, total_gross_revenue_b: f4 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["liabilityAccount", "any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("currency", &crate::write::XmlText::to_text(&self.currency));
+        if let Some(v) = &self.total_tax_value { w.attribute("totalTaxValue", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.total_gross_revenue_b { w.attribute("totalGrossRevenueB", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.liability_account { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/1", "liabilityAccount"); }
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for ListOfLiabilities {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ListOfLiabilities {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ListOfLumpSumTaxCredit {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/1", "depot")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/1", "depot")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 9];
+        let mut f0: Vec<LumpSumTaxCreditDepot> = Vec::new();
+        let mut f1: Vec<xs::AnyElement> = Vec::new();
+        let mut f2: Option<CurrencyIdISO3> = None;
+        let mut f3: Option<xs::Decimal> = None;
+        let mut f4: Option<xs::Decimal> = None;
+        let mut f5: Option<xs::Decimal> = None;
+        let mut f6: Option<xs::Decimal> = None;
+        let mut f7: Option<xs::Decimal> = None;
+        let mut f8: Option<xs::Decimal> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "currency" => { seen[2] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@currency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalTaxValue" => { seen[3] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@totalTaxValue"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalGrossRevenueB" => { seen[4] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f4 = Some(v), Err(e) => { r.error(Some("@totalGrossRevenueB"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalGrossRevenueBCanton" => { seen[5] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f5 = Some(v), Err(e) => { r.error(Some("@totalGrossRevenueBCanton"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalLumpSumTaxCredit" => { seen[6] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f6 = Some(v), Err(e) => { r.error(Some("@totalLumpSumTaxCredit"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalNonRecoverableTax" => { seen[7] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f7 = Some(v), Err(e) => { r.error(Some("@totalNonRecoverableTax"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalAdditionalWithHoldingTaxUSA" => { seen[8] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f8 = Some(v), Err(e) => { r.error(Some("@totalAdditionalWithHoldingTaxUSA"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0196/1", "depot") => 0,
+                (ns, _) if !ns.is_empty() => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <LumpSumTaxCreditDepot as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f1.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[2] { r.error(None, crate::read::ContentError::MissingAttribute { name: "currency" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { depot: f0, any: f1, currency: f2, total_tax_value: f3, total_gross_revenue_b: f4, total_gross_revenue_b_canton: f5, total_lump_sum_tax_credit: f6, total_non_recoverable_tax: f7, total_additional_with_holding_tax_usa: f8 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["depot", "any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("currency", &crate::write::XmlText::to_text(&self.currency));
+        if let Some(v) = &self.total_tax_value { w.attribute("totalTaxValue", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.total_gross_revenue_b { w.attribute("totalGrossRevenueB", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.total_gross_revenue_b_canton { w.attribute("totalGrossRevenueBCanton", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.total_lump_sum_tax_credit { w.attribute("totalLumpSumTaxCredit", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.total_non_recoverable_tax { w.attribute("totalNonRecoverableTax", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.total_additional_with_holding_tax_usa { w.attribute("totalAdditionalWithHoldingTaxUSA", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.depot { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/1", "depot"); }
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for ListOfLumpSumTaxCredit {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ListOfLumpSumTaxCredit {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ListOfSecurities {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/1", "depot")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/1", "depot")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 11];
+        let mut f0: Vec<SecurityDepot> = Vec::new();
+        let mut f1: Vec<xs::AnyElement> = Vec::new();
+        let mut f2: Option<CurrencyIdISO3> = None;
+        let mut f3: Option<xs::Decimal> = None;
+        let mut f4: Option<xs::Decimal> = None;
+        let mut f5: Option<xs::Decimal> = None;
+        let mut f6: Option<xs::Decimal> = None;
+        let mut f7: Option<xs::Decimal> = None;
+        let mut f8: Option<xs::Decimal> = None;
+        let mut f9: Option<xs::Decimal> = None;
+        let mut f10: Option<xs::Decimal> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "currency" => { seen[2] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@currency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalTaxValue" => { seen[3] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@totalTaxValue"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalGrossRevenueA" => { seen[4] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f4 = Some(v), Err(e) => { r.error(Some("@totalGrossRevenueA"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalGrossRevenueACanton" => { seen[5] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f5 = Some(v), Err(e) => { r.error(Some("@totalGrossRevenueACanton"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalGrossRevenueB" => { seen[6] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f6 = Some(v), Err(e) => { r.error(Some("@totalGrossRevenueB"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalGrossRevenueBCanton" => { seen[7] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f7 = Some(v), Err(e) => { r.error(Some("@totalGrossRevenueBCanton"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalWithHoldingTaxClaim" => { seen[8] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f8 = Some(v), Err(e) => { r.error(Some("@totalWithHoldingTaxClaim"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalGrossRevenueIUP" => { seen[9] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f9 = Some(v), Err(e) => { r.error(Some("@totalGrossRevenueIUP"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalGrossRevenueConversion" => { seen[10] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f10 = Some(v), Err(e) => { r.error(Some("@totalGrossRevenueConversion"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0196/1", "depot") => 0,
+                (ns, _) if !ns.is_empty() => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SecurityDepot as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f1.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[2] { r.error(None, crate::read::ContentError::MissingAttribute { name: "currency" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { depot: f0, any: f1, currency: f2, total_tax_value: f3, total_gross_revenue_a: f4, total_gross_revenue_a_canton: f5, total_gross_revenue_b: f6, total_gross_revenue_b_canton: f7, total_with_holding_tax_claim: f8, total_gross_revenue_iup: f9, total_gross_revenue_conversion: f10 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["depot", "any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("currency", &crate::write::XmlText::to_text(&self.currency));
+        if let Some(v) = &self.total_tax_value { w.attribute("totalTaxValue", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.total_gross_revenue_a { w.attribute("totalGrossRevenueA", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.total_gross_revenue_a_canton { w.attribute("totalGrossRevenueACanton", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.total_gross_revenue_b { w.attribute("totalGrossRevenueB", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.total_gross_revenue_b_canton { w.attribute("totalGrossRevenueBCanton", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.total_with_holding_tax_claim { w.attribute("totalWithHoldingTaxClaim", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.total_gross_revenue_iup { w.attribute("totalGrossRevenueIUP", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.total_gross_revenue_conversion { w.attribute("totalGrossRevenueConversion", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.depot { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/1", "depot"); }
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for ListOfSecurities {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ListOfSecurities {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl LumpSumTaxCreditDepot {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/1", "security")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/1", "security")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Vec<LumpSumTaxCreditSecurity> = Vec::new();
+        let mut f1: Vec<xs::AnyElement> = Vec::new();
+        let mut f2: Option<DepotNumber> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "depotNumber" => { seen[2] = true; match <DepotNumber as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@depotNumber"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0196/1", "security") => 0,
+                (ns, _) if !ns.is_empty() => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <LumpSumTaxCreditSecurity as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f1.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[2] { r.error(None, crate::read::ContentError::MissingAttribute { name: "depotNumber" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { security: f0, any: f1, depot_number: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["security", "any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("depotNumber", &crate::write::XmlText::to_text(&self.depot_number));
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.security { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/1", "security"); }
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for LumpSumTaxCreditDepot {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for LumpSumTaxCreditDepot {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl LumpSumTaxCreditPayment {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 21];
+        let mut f0: Vec<xs::AnyElement> = Vec::new();
+        let mut f1: Option<xs::Date> = None;
+        let mut f2: Option<xs::Date> = None;
+        let mut f3: Option<LumpSumTaxCreditPaymentName> = None;
+        let mut f4: Option<QuotationType> = None;
+        let mut f5: Option<xs::Decimal> = None;
+        let mut f6: Option<CurrencyIdISO3> = None;
+        let mut f7: Option<xs::Decimal> = None;
+        let mut f8: Option<xs::Decimal> = None;
+        let mut f9: Option<xs::Decimal> = None;
+        let mut f10: Option<CurrencyIdISO3> = None;
+        let mut f11: Option<xs::Decimal> = None;
+        let mut f12: Option<xs::Decimal> = None;
+        let mut f13: Option<xs::Decimal> = None;
+        let mut f14: Option<xs::Decimal> = None;
+        let mut f15: Option<xs::Decimal> = None;
+        let mut f16: Option<xs::Decimal> = None;
+        let mut f17: Option<xs::Decimal> = None;
+        let mut f18: Option<bool> = None;
+        let mut f19: Option<bool> = None;
+        let mut f20: Option<Sign> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "paymentDate" => { seen[1] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f1 = Some(v), Err(e) => { r.error(Some("@paymentDate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "exDate" => { seen[2] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@exDate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "name" => { seen[3] = true; match <LumpSumTaxCreditPaymentName as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@name"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "quotationType" => { seen[4] = true; match <QuotationType as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f4 = Some(v), Err(e) => { r.error(Some("@quotationType"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "quantity" => { seen[5] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f5 = Some(v), Err(e) => { r.error(Some("@quantity"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "amountCurrency" => { seen[6] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f6 = Some(v), Err(e) => { r.error(Some("@amountCurrency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "amountPerUnit" => { seen[7] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f7 = Some(v), Err(e) => { r.error(Some("@amountPerUnit"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "amount" => { seen[8] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f8 = Some(v), Err(e) => { r.error(Some("@amount"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "exchangeRate" => { seen[9] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f9 = Some(v), Err(e) => { r.error(Some("@exchangeRate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "currency" => { seen[10] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f10 = Some(v), Err(e) => { r.error(Some("@currency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "grossRevenueB" => { seen[11] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f11 = Some(v), Err(e) => { r.error(Some("@grossRevenueB"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "grossRevenueBCanton" => { seen[12] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f12 = Some(v), Err(e) => { r.error(Some("@grossRevenueBCanton"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "lumpSumTaxCreditPercent" => { seen[13] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f13 = Some(v), Err(e) => { r.error(Some("@lumpSumTaxCreditPercent"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "lumpSumTaxCreditAmount" => { seen[14] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f14 = Some(v), Err(e) => { r.error(Some("@lumpSumTaxCreditAmount"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "nonRecoverableTaxPercent" => { seen[15] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f15 = Some(v), Err(e) => { r.error(Some("@nonRecoverableTaxPercent"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "nonRecoverableTaxAmount" => { seen[16] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f16 = Some(v), Err(e) => { r.error(Some("@nonRecoverableTaxAmount"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "additionalWithHoldingTaxUSA" => { seen[17] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f17 = Some(v), Err(e) => { r.error(Some("@additionalWithHoldingTaxUSA"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "undefined" => { seen[18] = true; match <bool as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f18 = Some(v), Err(e) => { r.error(Some("@undefined"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "kursliste" => { seen[19] = true; match <bool as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f19 = Some(v), Err(e) => { r.error(Some("@kursliste"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "sign" => { seen[20] = true; match <Sign as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f20 = Some(v), Err(e) => { r.error(Some("@sign"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, _) if !ns.is_empty() => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[1] { r.error(None, crate::read::ContentError::MissingAttribute { name: "paymentDate" }); ok = false; }
+        if !seen[5] { r.error(None, crate::read::ContentError::MissingAttribute { name: "quantity" }); ok = false; }
+        if !seen[6] { r.error(None, crate::read::ContentError::MissingAttribute { name: "amountCurrency" }); ok = false; }
+        if !seen[9] { r.error(None, crate::read::ContentError::MissingAttribute { name: "exchangeRate" }); ok = false; }
+        if !seen[10] { r.error(None, crate::read::ContentError::MissingAttribute { name: "currency" }); ok = false; }
+        if !seen[11] { r.error(None, crate::read::ContentError::MissingAttribute { name: "grossRevenueB" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f5) = f5 else { return Ok(None) };
+        let Some(f6) = f6 else { return Ok(None) };
+        let Some(f9) = f9 else { return Ok(None) };
+        let Some(f10) = f10 else { return Ok(None) };
+        let Some(f11) = f11 else { return Ok(None) };
+        Ok(Some(Self { any: f0, payment_date: f1, ex_date: f2, name: f3, quotation_type: f4, quantity: f5, amount_currency: f6, amount_per_unit: f7, amount: f8, exchange_rate: f9, currency: f10, gross_revenue_b: f11, gross_revenue_b_canton: f12, lump_sum_tax_credit_percent: f13, lump_sum_tax_credit_amount: f14, non_recoverable_tax_percent: f15, non_recoverable_tax_amount: f16, additional_with_holding_tax_usa: f17, undefined: f18, kursliste: f19, sign: f20 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("paymentDate", &crate::write::XmlText::to_text(&self.payment_date));
+        if let Some(v) = &self.ex_date { w.attribute("exDate", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.name { w.attribute("name", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.quotation_type { w.attribute("quotationType", &crate::write::XmlText::to_text(v)); }
+        w.attribute("quantity", &crate::write::XmlText::to_text(&self.quantity));
+        w.attribute("amountCurrency", &crate::write::XmlText::to_text(&self.amount_currency));
+        if let Some(v) = &self.amount_per_unit { w.attribute("amountPerUnit", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.amount { w.attribute("amount", &crate::write::XmlText::to_text(v)); }
+        w.attribute("exchangeRate", &crate::write::XmlText::to_text(&self.exchange_rate));
+        w.attribute("currency", &crate::write::XmlText::to_text(&self.currency));
+        w.attribute("grossRevenueB", &crate::write::XmlText::to_text(&self.gross_revenue_b));
+        if let Some(v) = &self.gross_revenue_b_canton { w.attribute("grossRevenueBCanton", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.lump_sum_tax_credit_percent { w.attribute("lumpSumTaxCreditPercent", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.lump_sum_tax_credit_amount { w.attribute("lumpSumTaxCreditAmount", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.non_recoverable_tax_percent { w.attribute("nonRecoverableTaxPercent", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.non_recoverable_tax_amount { w.attribute("nonRecoverableTaxAmount", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.additional_with_holding_tax_usa { w.attribute("additionalWithHoldingTaxUSA", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.undefined { w.attribute("undefined", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.kursliste { w.attribute("kursliste", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.sign { w.attribute("sign", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for LumpSumTaxCreditPayment {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for LumpSumTaxCreditPayment {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl LumpSumTaxCreditSecurity {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/1", "taxValue") | ("http://www.ech.ch/xmlns/eCH-0196/1", "payment")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/1", "taxValue") | ("http://www.ech.ch/xmlns/eCH-0196/1", "payment")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 13];
+        let mut f0: Option<LumpSumTaxCreditTaxValue> = None;
+        let mut f1: Vec<LumpSumTaxCreditPayment> = Vec::new();
+        let mut f2: Vec<xs::AnyElement> = Vec::new();
+        let mut f3: Option<ValorNumber> = None;
+        let mut f4: Option<Isin> = None;
+        let mut f5: Option<crate::ech0008::v3::CountryIdISO2> = None;
+        let mut f6: Option<crate::ech0010::v6::Town> = None;
+        let mut f7: Option<CurrencyIdISO3> = None;
+        let mut f8: Option<QuotationType> = None;
+        let mut f9: Option<xs::Decimal> = None;
+        let mut f10: Option<SecurityCategory> = None;
+        let mut f11: Option<SecurityType> = None;
+        let mut f12: Option<SecurityName> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "valorNumber" => { seen[3] = true; match <ValorNumber as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@valorNumber"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "isin" => { seen[4] = true; match <Isin as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f4 = Some(v), Err(e) => { r.error(Some("@isin"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "country" => { seen[5] = true; match <crate::ech0008::v3::CountryIdISO2 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f5 = Some(v), Err(e) => { r.error(Some("@country"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "city" => { seen[6] = true; match <crate::ech0010::v6::Town as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f6 = Some(v), Err(e) => { r.error(Some("@city"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "currency" => { seen[7] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f7 = Some(v), Err(e) => { r.error(Some("@currency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "quotationType" => { seen[8] = true; match <QuotationType as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f8 = Some(v), Err(e) => { r.error(Some("@quotationType"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "nominalValue" => { seen[9] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f9 = Some(v), Err(e) => { r.error(Some("@nominalValue"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "securityCategory" => { seen[10] = true; match <SecurityCategory as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f10 = Some(v), Err(e) => { r.error(Some("@securityCategory"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "securityType" => { seen[11] = true; match <SecurityType as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f11 = Some(v), Err(e) => { r.error(Some("@securityType"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "securityName" => { seen[12] = true; match <SecurityName as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f12 = Some(v), Err(e) => { r.error(Some("@securityName"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0196/1", "taxValue") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0196/1", "payment") => 1,
+                (ns, _) if !ns.is_empty() => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <LumpSumTaxCreditTaxValue as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "taxValue", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <LumpSumTaxCreditPayment as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f2.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if f1.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "payment", found: 0, min: 1 }); }
+        if !seen[5] { r.error(None, crate::read::ContentError::MissingAttribute { name: "country" }); ok = false; }
+        if !seen[7] { r.error(None, crate::read::ContentError::MissingAttribute { name: "currency" }); ok = false; }
+        if !seen[12] { r.error(None, crate::read::ContentError::MissingAttribute { name: "securityName" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f5) = f5 else { return Ok(None) };
+        let Some(f7) = f7 else { return Ok(None) };
+        let Some(f12) = f12 else { return Ok(None) };
+        Ok(Some(Self { tax_value: f0, payment: f1, any: f2, valor_number: f3, isin: f4, country: f5, city: f6, currency: f7, quotation_type: f8, nominal_value: f9, security_category: f10, security_type: f11, security_name: f12 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["taxValue", "payment", "any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.valor_number { w.attribute("valorNumber", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.isin { w.attribute("isin", &crate::write::XmlText::to_text(v)); }
+        w.attribute("country", &crate::write::XmlText::to_text(&self.country));
+        if let Some(v) = &self.city { w.attribute("city", &crate::write::XmlText::to_text(v)); }
+        w.attribute("currency", &crate::write::XmlText::to_text(&self.currency));
+        if let Some(v) = &self.quotation_type { w.attribute("quotationType", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.nominal_value { w.attribute("nominalValue", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.security_category { w.attribute("securityCategory", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.security_type { w.attribute("securityType", &crate::write::XmlText::to_text(v)); }
+        w.attribute("securityName", &crate::write::XmlText::to_text(&self.security_name));
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.tax_value { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/1", "taxValue"); }
+        for v in &self.payment { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/1", "payment"); }
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for LumpSumTaxCreditSecurity {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for LumpSumTaxCreditSecurity {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl LumpSumTaxCreditTaxValue {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 13];
+        let mut f0: Vec<xs::AnyElement> = Vec::new();
+        let mut f1: Option<xs::Date> = None;
+        let mut f2: Option<LumpSumTaxCreditTaxValueName> = None;
+        let mut f3: Option<QuotationType> = None;
+        let mut f4: Option<xs::Decimal> = None;
+        let mut f5: Option<CurrencyIdISO3> = None;
+        let mut f6: Option<xs::Decimal> = None;
+        let mut f7: Option<xs::Decimal> = None;
+        let mut f8: Option<xs::Decimal> = None;
+        let mut f9: Option<CurrencyIdISO3> = None;
+        let mut f10: Option<xs::Decimal> = None;
+        let mut f11: Option<bool> = None;
+        let mut f12: Option<bool> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "referenceDate" => { seen[1] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f1 = Some(v), Err(e) => { r.error(Some("@referenceDate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "name" => { seen[2] = true; match <LumpSumTaxCreditTaxValueName as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@name"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "quotationType" => { seen[3] = true; match <QuotationType as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@quotationType"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "quantity" => { seen[4] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f4 = Some(v), Err(e) => { r.error(Some("@quantity"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "balanceCurrency" => { seen[5] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f5 = Some(v), Err(e) => { r.error(Some("@balanceCurrency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "unitPrice" => { seen[6] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f6 = Some(v), Err(e) => { r.error(Some("@unitPrice"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "balance" => { seen[7] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f7 = Some(v), Err(e) => { r.error(Some("@balance"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "exchangeRate" => { seen[8] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f8 = Some(v), Err(e) => { r.error(Some("@exchangeRate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "currency" => { seen[9] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f9 = Some(v), Err(e) => { r.error(Some("@currency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "value" => { seen[10] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f10 = Some(v), Err(e) => { r.error(Some("@value"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "undefined" => { seen[11] = true; match <bool as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f11 = Some(v), Err(e) => { r.error(Some("@undefined"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "kursliste" => { seen[12] = true; match <bool as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f12 = Some(v), Err(e) => { r.error(Some("@kursliste"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, _) if !ns.is_empty() => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[1] { r.error(None, crate::read::ContentError::MissingAttribute { name: "referenceDate" }); ok = false; }
+        if !seen[4] { r.error(None, crate::read::ContentError::MissingAttribute { name: "quantity" }); ok = false; }
+        if !seen[9] { r.error(None, crate::read::ContentError::MissingAttribute { name: "currency" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f4) = f4 else { return Ok(None) };
+        let Some(f9) = f9 else { return Ok(None) };
+        Ok(Some(Self { any: f0, reference_date: f1, name: f2, quotation_type: f3, quantity: f4, balance_currency: f5, unit_price: f6, balance: f7, exchange_rate: f8, currency: f9, value: f10, undefined: f11, kursliste: f12 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("referenceDate", &crate::write::XmlText::to_text(&self.reference_date));
+        if let Some(v) = &self.name { w.attribute("name", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.quotation_type { w.attribute("quotationType", &crate::write::XmlText::to_text(v)); }
+        w.attribute("quantity", &crate::write::XmlText::to_text(&self.quantity));
+        if let Some(v) = &self.balance_currency { w.attribute("balanceCurrency", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.unit_price { w.attribute("unitPrice", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.balance { w.attribute("balance", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.exchange_rate { w.attribute("exchangeRate", &crate::write::XmlText::to_text(v)); }
+        w.attribute("currency", &crate::write::XmlText::to_text(&self.currency));
+        if let Some(v) = &self.value { w.attribute("value", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.undefined { w.attribute("undefined", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.kursliste { w.attribute("kursliste", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for LumpSumTaxCreditTaxValue {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for LumpSumTaxCreditTaxValue {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl SecurityDepot {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/1", "security")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/1", "security")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Vec<SecuritySecurity> = Vec::new();
+        let mut f1: Vec<xs::AnyElement> = Vec::new();
+        let mut f2: Option<DepotNumber> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "depotNumber" => { seen[2] = true; match <DepotNumber as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@depotNumber"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0196/1", "security") => 0,
+                (ns, _) if !ns.is_empty() => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SecuritySecurity as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f1.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[2] { r.error(None, crate::read::ContentError::MissingAttribute { name: "depotNumber" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { security: f0, any: f1, depot_number: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["security", "any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("depotNumber", &crate::write::XmlText::to_text(&self.depot_number));
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.security { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/1", "security"); }
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for SecurityDepot {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for SecurityDepot {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl SecurityPayment {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/1", "purchase") | ("http://www.ech.ch/xmlns/eCH-0196/1", "disposition")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/1", "purchase") | ("http://www.ech.ch/xmlns/eCH-0196/1", "disposition")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 33];
+        let mut f0: Vec<SecurityPurchaseDisposition> = Vec::new();
+        let mut f1: Option<SecurityPurchaseDisposition> = None;
+        let mut f2: Vec<xs::AnyElement> = Vec::new();
+        let mut f3: Option<xs::Date> = None;
+        let mut f4: Option<xs::Date> = None;
+        let mut f5: Option<SecurityPaymentName> = None;
+        let mut f6: Option<QuotationType> = None;
+        let mut f7: Option<xs::Decimal> = None;
+        let mut f8: Option<CurrencyIdISO3> = None;
+        let mut f9: Option<xs::Decimal> = None;
+        let mut f10: Option<xs::Decimal> = None;
+        let mut f11: Option<xs::Decimal> = None;
+        let mut f12: Option<CurrencyIdISO3> = None;
+        let mut f13: Option<xs::Decimal> = None;
+        let mut f14: Option<xs::Decimal> = None;
+        let mut f15: Option<xs::Decimal> = None;
+        let mut f16: Option<xs::Decimal> = None;
+        let mut f17: Option<xs::Decimal> = None;
+        let mut f18: Option<bool> = None;
+        let mut f19: Option<xs::Decimal> = None;
+        let mut f20: Option<xs::Decimal> = None;
+        let mut f21: Option<xs::Decimal> = None;
+        let mut f22: Option<xs::Decimal> = None;
+        let mut f23: Option<xs::Decimal> = None;
+        let mut f24: Option<bool> = None;
+        let mut f25: Option<bool> = None;
+        let mut f26: Option<bool> = None;
+        let mut f27: Option<bool> = None;
+        let mut f28: Option<bool> = None;
+        let mut f29: Option<bool> = None;
+        let mut f30: Option<bool> = None;
+        let mut f31: Option<bool> = None;
+        let mut f32: Option<Sign> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "paymentDate" => { seen[3] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@paymentDate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "exDate" => { seen[4] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f4 = Some(v), Err(e) => { r.error(Some("@exDate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "name" => { seen[5] = true; match <SecurityPaymentName as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f5 = Some(v), Err(e) => { r.error(Some("@name"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "quotationType" => { seen[6] = true; match <QuotationType as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f6 = Some(v), Err(e) => { r.error(Some("@quotationType"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "quantity" => { seen[7] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f7 = Some(v), Err(e) => { r.error(Some("@quantity"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "amountCurrency" => { seen[8] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f8 = Some(v), Err(e) => { r.error(Some("@amountCurrency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "amountPerUnit" => { seen[9] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f9 = Some(v), Err(e) => { r.error(Some("@amountPerUnit"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "amount" => { seen[10] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f10 = Some(v), Err(e) => { r.error(Some("@amount"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "exchangeRate" => { seen[11] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f11 = Some(v), Err(e) => { r.error(Some("@exchangeRate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "currency" => { seen[12] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f12 = Some(v), Err(e) => { r.error(Some("@currency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "grossRevenueA" => { seen[13] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f13 = Some(v), Err(e) => { r.error(Some("@grossRevenueA"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "grossRevenueACanton" => { seen[14] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f14 = Some(v), Err(e) => { r.error(Some("@grossRevenueACanton"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "grossRevenueB" => { seen[15] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f15 = Some(v), Err(e) => { r.error(Some("@grossRevenueB"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "grossRevenueBCanton" => { seen[16] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f16 = Some(v), Err(e) => { r.error(Some("@grossRevenueBCanton"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "withHoldingTaxClaim" => { seen[17] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f17 = Some(v), Err(e) => { r.error(Some("@withHoldingTaxClaim"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "lumpSumTaxCredit" => { seen[18] = true; match <bool as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f18 = Some(v), Err(e) => { r.error(Some("@lumpSumTaxCredit"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "lumpSumTaxCreditPercent" => { seen[19] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f19 = Some(v), Err(e) => { r.error(Some("@lumpSumTaxCreditPercent"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "lumpSumTaxCreditAmount" => { seen[20] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f20 = Some(v), Err(e) => { r.error(Some("@lumpSumTaxCreditAmount"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "nonRecoverableTaxPercent" => { seen[21] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f21 = Some(v), Err(e) => { r.error(Some("@nonRecoverableTaxPercent"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "nonRecoverableTaxAmount" => { seen[22] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f22 = Some(v), Err(e) => { r.error(Some("@nonRecoverableTaxAmount"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "additionalWithHoldingTaxUSA" => { seen[23] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f23 = Some(v), Err(e) => { r.error(Some("@additionalWithHoldingTaxUSA"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "iup" => { seen[24] = true; match <bool as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f24 = Some(v), Err(e) => { r.error(Some("@iup"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "conversion" => { seen[25] = true; match <bool as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f25 = Some(v), Err(e) => { r.error(Some("@conversion"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "gratis" => { seen[26] = true; match <bool as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f26 = Some(v), Err(e) => { r.error(Some("@gratis"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "securitiesLending" => { seen[27] = true; match <bool as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f27 = Some(v), Err(e) => { r.error(Some("@securitiesLending"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "lendingFee" => { seen[28] = true; match <bool as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f28 = Some(v), Err(e) => { r.error(Some("@lendingFee"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "retrocession" => { seen[29] = true; match <bool as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f29 = Some(v), Err(e) => { r.error(Some("@retrocession"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "undefined" => { seen[30] = true; match <bool as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f30 = Some(v), Err(e) => { r.error(Some("@undefined"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "kursliste" => { seen[31] = true; match <bool as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f31 = Some(v), Err(e) => { r.error(Some("@kursliste"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "sign" => { seen[32] = true; match <Sign as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f32 = Some(v), Err(e) => { r.error(Some("@sign"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0196/1", "purchase") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0196/1", "disposition") => 1,
+                (ns, _) if !ns.is_empty() => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SecurityPurchaseDisposition as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SecurityPurchaseDisposition as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "disposition", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f2.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[3] { r.error(None, crate::read::ContentError::MissingAttribute { name: "paymentDate" }); ok = false; }
+        if !seen[7] { r.error(None, crate::read::ContentError::MissingAttribute { name: "quantity" }); ok = false; }
+        if !seen[12] { r.error(None, crate::read::ContentError::MissingAttribute { name: "currency" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f3) = f3 else { return Ok(None) };
+        let Some(f7) = f7 else { return Ok(None) };
+        let Some(f12) = f12 else { return Ok(None) };
+        Ok(Some(Self { purchase: f0, disposition: f1, any: f2, payment_date: f3, ex_date: f4, name: f5, quotation_type: f6, quantity: f7, amount_currency: f8, amount_per_unit: f9, amount: f10, exchange_rate: f11, currency: f12, gross_revenue_a: f13, gross_revenue_a_canton: f14, gross_revenue_b: f15, gross_revenue_b_canton: f16, with_holding_tax_claim: f17, lump_sum_tax_credit: f18, lump_sum_tax_credit_percent: f19, lump_sum_tax_credit_amount: f20, non_recoverable_tax_percent: f21, non_recoverable_tax_amount: f22, additional_with_holding_tax_usa: f23, iup: f24, conversion: f25, gratis: f26, securities_lending: f27, lending_fee: f28, retrocession: f29, undefined: f30, kursliste: f31, sign: f32 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["purchase", "disposition", "any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("paymentDate", &crate::write::XmlText::to_text(&self.payment_date));
+        if let Some(v) = &self.ex_date { w.attribute("exDate", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.name { w.attribute("name", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.quotation_type { w.attribute("quotationType", &crate::write::XmlText::to_text(v)); }
+        w.attribute("quantity", &crate::write::XmlText::to_text(&self.quantity));
+        if let Some(v) = &self.amount_currency { w.attribute("amountCurrency", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.amount_per_unit { w.attribute("amountPerUnit", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.amount { w.attribute("amount", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.exchange_rate { w.attribute("exchangeRate", &crate::write::XmlText::to_text(v)); }
+        w.attribute("currency", &crate::write::XmlText::to_text(&self.currency));
+        if let Some(v) = &self.gross_revenue_a { w.attribute("grossRevenueA", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.gross_revenue_a_canton { w.attribute("grossRevenueACanton", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.gross_revenue_b { w.attribute("grossRevenueB", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.gross_revenue_b_canton { w.attribute("grossRevenueBCanton", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.with_holding_tax_claim { w.attribute("withHoldingTaxClaim", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.lump_sum_tax_credit { w.attribute("lumpSumTaxCredit", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.lump_sum_tax_credit_percent { w.attribute("lumpSumTaxCreditPercent", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.lump_sum_tax_credit_amount { w.attribute("lumpSumTaxCreditAmount", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.non_recoverable_tax_percent { w.attribute("nonRecoverableTaxPercent", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.non_recoverable_tax_amount { w.attribute("nonRecoverableTaxAmount", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.additional_with_holding_tax_usa { w.attribute("additionalWithHoldingTaxUSA", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.iup { w.attribute("iup", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.conversion { w.attribute("conversion", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.gratis { w.attribute("gratis", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.securities_lending { w.attribute("securitiesLending", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.lending_fee { w.attribute("lendingFee", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.retrocession { w.attribute("retrocession", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.undefined { w.attribute("undefined", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.kursliste { w.attribute("kursliste", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.sign { w.attribute("sign", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.purchase { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/1", "purchase"); }
+        if let Some(v) = &self.disposition { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/1", "disposition"); }
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for SecurityPayment {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for SecurityPayment {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl SecurityPurchaseDisposition {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 12];
+        let mut f0: Vec<xs::AnyElement> = Vec::new();
+        let mut f1: Option<xs::Date> = None;
+        let mut f2: Option<QuotationType> = None;
+        let mut f3: Option<xs::Decimal> = None;
+        let mut f4: Option<xs::Decimal> = None;
+        let mut f5: Option<CurrencyIdISO3> = None;
+        let mut f6: Option<xs::Decimal> = None;
+        let mut f7: Option<xs::Decimal> = None;
+        let mut f8: Option<xs::Decimal> = None;
+        let mut f9: Option<xs::Decimal> = None;
+        let mut f10: Option<CurrencyIdISO3> = None;
+        let mut f11: Option<xs::Decimal> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "referenceDate" => { seen[1] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f1 = Some(v), Err(e) => { r.error(Some("@referenceDate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "quotationType" => { seen[2] = true; match <QuotationType as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@quotationType"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "quantity" => { seen[3] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@quantity"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "bondFloor" => { seen[4] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f4 = Some(v), Err(e) => { r.error(Some("@bondFloor"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "balanceCurrency" => { seen[5] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f5 = Some(v), Err(e) => { r.error(Some("@balanceCurrency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "unitPrice" => { seen[6] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f6 = Some(v), Err(e) => { r.error(Some("@unitPrice"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "balance" => { seen[7] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f7 = Some(v), Err(e) => { r.error(Some("@balance"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "reductionCost" => { seen[8] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f8 = Some(v), Err(e) => { r.error(Some("@reductionCost"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "exchangeRate" => { seen[9] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f9 = Some(v), Err(e) => { r.error(Some("@exchangeRate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "currency" => { seen[10] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f10 = Some(v), Err(e) => { r.error(Some("@currency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "value" => { seen[11] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f11 = Some(v), Err(e) => { r.error(Some("@value"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, _) if !ns.is_empty() => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[1] { r.error(None, crate::read::ContentError::MissingAttribute { name: "referenceDate" }); ok = false; }
+        if !seen[3] { r.error(None, crate::read::ContentError::MissingAttribute { name: "quantity" }); ok = false; }
+        if !seen[10] { r.error(None, crate::read::ContentError::MissingAttribute { name: "currency" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        let Some(f10) = f10 else { return Ok(None) };
+        Ok(Some(Self { any: f0, reference_date: f1, quotation_type: f2, quantity: f3, bond_floor: f4, balance_currency: f5, unit_price: f6, balance: f7, reduction_cost: f8, exchange_rate: f9, currency: f10, value: f11 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("referenceDate", &crate::write::XmlText::to_text(&self.reference_date));
+        if let Some(v) = &self.quotation_type { w.attribute("quotationType", &crate::write::XmlText::to_text(v)); }
+        w.attribute("quantity", &crate::write::XmlText::to_text(&self.quantity));
+        if let Some(v) = &self.bond_floor { w.attribute("bondFloor", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.balance_currency { w.attribute("balanceCurrency", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.unit_price { w.attribute("unitPrice", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.balance { w.attribute("balance", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.reduction_cost { w.attribute("reductionCost", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.exchange_rate { w.attribute("exchangeRate", &crate::write::XmlText::to_text(v)); }
+        w.attribute("currency", &crate::write::XmlText::to_text(&self.currency));
+        if let Some(v) = &self.value { w.attribute("value", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for SecurityPurchaseDisposition {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for SecurityPurchaseDisposition {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl SecuritySecurity {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/1", "taxValue") | ("http://www.ech.ch/xmlns/eCH-0196/1", "payment") | ("http://www.ech.ch/xmlns/eCH-0196/1", "stock") | ("http://www.ech.ch/xmlns/eCH-0196/1", "uid")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/1", "taxValue") | ("http://www.ech.ch/xmlns/eCH-0196/1", "payment") | ("http://www.ech.ch/xmlns/eCH-0196/1", "stock") | ("http://www.ech.ch/xmlns/eCH-0196/1", "uid")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 25];
+        let mut f0: Vec<SecurityTaxValue> = Vec::new();
+        let mut f1: Vec<SecurityPayment> = Vec::new();
+        let mut f2: Vec<SecurityStock> = Vec::new();
+        let mut f3: Option<crate::ech0097::v2::UidStructure> = None;
+        let mut f4: Vec<xs::AnyElement> = Vec::new();
+        let mut f5: Option<ValorNumber> = None;
+        let mut f6: Option<Isin> = None;
+        let mut f7: Option<crate::ech0008::v3::CountryIdISO2> = None;
+        let mut f8: Option<crate::ech0010::v6::Town> = None;
+        let mut f9: Option<CurrencyIdISO3> = None;
+        let mut f10: Option<QuotationType> = None;
+        let mut f11: Option<xs::Decimal> = None;
+        let mut f12: Option<SecurityCategory> = None;
+        let mut f13: Option<SecurityType> = None;
+        let mut f14: Option<SecurityName> = None;
+        let mut f15: Option<xs::Date> = None;
+        let mut f16: Option<xs::Date> = None;
+        let mut f17: Option<xs::Date> = None;
+        let mut f18: Option<xs::Decimal> = None;
+        let mut f19: Option<xs::Decimal> = None;
+        let mut f20: Option<xs::Decimal> = None;
+        let mut f21: Option<xs::Decimal> = None;
+        let mut f22: Option<bool> = None;
+        let mut f23: Option<bool> = None;
+        let mut f24: Option<bool> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "valorNumber" => { seen[5] = true; match <ValorNumber as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f5 = Some(v), Err(e) => { r.error(Some("@valorNumber"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "isin" => { seen[6] = true; match <Isin as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f6 = Some(v), Err(e) => { r.error(Some("@isin"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "country" => { seen[7] = true; match <crate::ech0008::v3::CountryIdISO2 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f7 = Some(v), Err(e) => { r.error(Some("@country"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "city" => { seen[8] = true; match <crate::ech0010::v6::Town as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f8 = Some(v), Err(e) => { r.error(Some("@city"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "currency" => { seen[9] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f9 = Some(v), Err(e) => { r.error(Some("@currency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "quotationType" => { seen[10] = true; match <QuotationType as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f10 = Some(v), Err(e) => { r.error(Some("@quotationType"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "nominalValue" => { seen[11] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f11 = Some(v), Err(e) => { r.error(Some("@nominalValue"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "securityCategory" => { seen[12] = true; match <SecurityCategory as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f12 = Some(v), Err(e) => { r.error(Some("@securityCategory"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "securityType" => { seen[13] = true; match <SecurityType as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f13 = Some(v), Err(e) => { r.error(Some("@securityType"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "securityName" => { seen[14] = true; match <SecurityName as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f14 = Some(v), Err(e) => { r.error(Some("@securityName"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "issueDate" => { seen[15] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f15 = Some(v), Err(e) => { r.error(Some("@issueDate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "redemptionDate" => { seen[16] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f16 = Some(v), Err(e) => { r.error(Some("@redemptionDate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "redemptionDateEarly" => { seen[17] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f17 = Some(v), Err(e) => { r.error(Some("@redemptionDateEarly"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "issuePrice" => { seen[18] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f18 = Some(v), Err(e) => { r.error(Some("@issuePrice"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "redemptionPrice" => { seen[19] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f19 = Some(v), Err(e) => { r.error(Some("@redemptionPrice"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "redemptionPriceEarly" => { seen[20] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f20 = Some(v), Err(e) => { r.error(Some("@redemptionPriceEarly"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "interestRate" => { seen[21] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f21 = Some(v), Err(e) => { r.error(Some("@interestRate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "variableInterest" => { seen[22] = true; match <bool as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f22 = Some(v), Err(e) => { r.error(Some("@variableInterest"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "iup" => { seen[23] = true; match <bool as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f23 = Some(v), Err(e) => { r.error(Some("@iup"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "bfp" => { seen[24] = true; match <bool as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f24 = Some(v), Err(e) => { r.error(Some("@bfp"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0196/1", "taxValue") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0196/1", "payment") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0196/1", "stock") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0196/1", "uid") => 3,
+                (ns, _) if !ns.is_empty() => 4,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SecurityTaxValue as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SecurityPayment as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SecurityStock as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0097::v2::UidStructure as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "uid", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f4.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[14] { r.error(None, crate::read::ContentError::MissingAttribute { name: "securityName" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f14) = f14 else { return Ok(None) };
+        Ok(Some(Self { tax_value: f0, payment: f1, stock: f2, uid: f3, any: f4, valor_number: f5, isin: f6, country: f7, city: f8, currency: f9, quotation_type: f10, nominal_value: f11, security_category: f12, security_type: f13, security_name: f14, issue_date: f15, redemption_date: f16, redemption_date_early: f17, issue_price: f18, redemption_price: f19, redemption_price_early: f20, interest_rate: f21, variable_interest: f22, iup: f23, bfp: f24 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["taxValue", "payment", "stock", "uid", "any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.valor_number { w.attribute("valorNumber", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.isin { w.attribute("isin", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.country { w.attribute("country", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.city { w.attribute("city", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.currency { w.attribute("currency", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.quotation_type { w.attribute("quotationType", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.nominal_value { w.attribute("nominalValue", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.security_category { w.attribute("securityCategory", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.security_type { w.attribute("securityType", &crate::write::XmlText::to_text(v)); }
+        w.attribute("securityName", &crate::write::XmlText::to_text(&self.security_name));
+        if let Some(v) = &self.issue_date { w.attribute("issueDate", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.redemption_date { w.attribute("redemptionDate", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.redemption_date_early { w.attribute("redemptionDateEarly", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.issue_price { w.attribute("issuePrice", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.redemption_price { w.attribute("redemptionPrice", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.redemption_price_early { w.attribute("redemptionPriceEarly", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.interest_rate { w.attribute("interestRate", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.variable_interest { w.attribute("variableInterest", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.iup { w.attribute("iup", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.bfp { w.attribute("bfp", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.tax_value { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/1", "taxValue"); }
+        for v in &self.payment { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/1", "payment"); }
+        for v in &self.stock { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/1", "stock"); }
+        if let Some(v) = &self.uid { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/1", "uid"); }
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for SecuritySecurity {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for SecuritySecurity {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl SecurityStock {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 15];
+        let mut f0: Vec<xs::AnyElement> = Vec::new();
+        let mut f1: Option<xs::Date> = None;
+        let mut f2: Option<bool> = None;
+        let mut f3: Option<SecurityStockName> = None;
+        let mut f4: Option<QuotationType> = None;
+        let mut f5: Option<xs::Decimal> = None;
+        let mut f6: Option<CurrencyIdISO3> = None;
+        let mut f7: Option<xs::Decimal> = None;
+        let mut f8: Option<xs::Decimal> = None;
+        let mut f9: Option<xs::Decimal> = None;
+        let mut f10: Option<xs::Decimal> = None;
+        let mut f11: Option<CurrencyIdISO3> = None;
+        let mut f12: Option<xs::Decimal> = None;
+        let mut f13: Option<bool> = None;
+        let mut f14: Option<xs::Date> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "referenceDate" => { seen[1] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f1 = Some(v), Err(e) => { r.error(Some("@referenceDate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "mutation" => { seen[2] = true; match <bool as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@mutation"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "name" => { seen[3] = true; match <SecurityStockName as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@name"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "quotationType" => { seen[4] = true; match <QuotationType as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f4 = Some(v), Err(e) => { r.error(Some("@quotationType"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "quantity" => { seen[5] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f5 = Some(v), Err(e) => { r.error(Some("@quantity"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "balanceCurrency" => { seen[6] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f6 = Some(v), Err(e) => { r.error(Some("@balanceCurrency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "unitPrice" => { seen[7] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f7 = Some(v), Err(e) => { r.error(Some("@unitPrice"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "balance" => { seen[8] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f8 = Some(v), Err(e) => { r.error(Some("@balance"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "reductionCost" => { seen[9] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f9 = Some(v), Err(e) => { r.error(Some("@reductionCost"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "exchangeRate" => { seen[10] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f10 = Some(v), Err(e) => { r.error(Some("@exchangeRate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "currency" => { seen[11] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f11 = Some(v), Err(e) => { r.error(Some("@currency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "value" => { seen[12] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f12 = Some(v), Err(e) => { r.error(Some("@value"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "blocked" => { seen[13] = true; match <bool as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f13 = Some(v), Err(e) => { r.error(Some("@blocked"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "blockingTo" => { seen[14] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f14 = Some(v), Err(e) => { r.error(Some("@blockingTo"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, _) if !ns.is_empty() => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[1] { r.error(None, crate::read::ContentError::MissingAttribute { name: "referenceDate" }); ok = false; }
+        if !seen[5] { r.error(None, crate::read::ContentError::MissingAttribute { name: "quantity" }); ok = false; }
+        if !seen[11] { r.error(None, crate::read::ContentError::MissingAttribute { name: "currency" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f5) = f5 else { return Ok(None) };
+        let Some(f11) = f11 else { return Ok(None) };
+        Ok(Some(Self { any: f0, reference_date: f1, mutation: f2, name: f3, quotation_type: f4, quantity: f5, balance_currency: f6, unit_price: f7, balance: f8, reduction_cost: f9, exchange_rate: f10, currency: f11, value: f12, blocked: f13, blocking_to: f14 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("referenceDate", &crate::write::XmlText::to_text(&self.reference_date));
+        if let Some(v) = &self.mutation { w.attribute("mutation", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.name { w.attribute("name", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.quotation_type { w.attribute("quotationType", &crate::write::XmlText::to_text(v)); }
+        w.attribute("quantity", &crate::write::XmlText::to_text(&self.quantity));
+        if let Some(v) = &self.balance_currency { w.attribute("balanceCurrency", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.unit_price { w.attribute("unitPrice", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.balance { w.attribute("balance", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.reduction_cost { w.attribute("reductionCost", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.exchange_rate { w.attribute("exchangeRate", &crate::write::XmlText::to_text(v)); }
+        w.attribute("currency", &crate::write::XmlText::to_text(&self.currency));
+        if let Some(v) = &self.value { w.attribute("value", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.blocked { w.attribute("blocked", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.blocking_to { w.attribute("blockingTo", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for SecurityStock {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for SecurityStock {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl SecurityTaxValue {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 15];
+        let mut f0: Vec<xs::AnyElement> = Vec::new();
+        let mut f1: Option<xs::Date> = None;
+        let mut f2: Option<SecurityTaxValueName> = None;
+        let mut f3: Option<QuotationType> = None;
+        let mut f4: Option<xs::Decimal> = None;
+        let mut f5: Option<CurrencyIdISO3> = None;
+        let mut f6: Option<xs::Decimal> = None;
+        let mut f7: Option<xs::Decimal> = None;
+        let mut f8: Option<xs::Decimal> = None;
+        let mut f9: Option<CurrencyIdISO3> = None;
+        let mut f10: Option<xs::Decimal> = None;
+        let mut f11: Option<bool> = None;
+        let mut f12: Option<xs::Date> = None;
+        let mut f13: Option<bool> = None;
+        let mut f14: Option<bool> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "referenceDate" => { seen[1] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f1 = Some(v), Err(e) => { r.error(Some("@referenceDate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "name" => { seen[2] = true; match <SecurityTaxValueName as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@name"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "quotationType" => { seen[3] = true; match <QuotationType as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@quotationType"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "quantity" => { seen[4] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f4 = Some(v), Err(e) => { r.error(Some("@quantity"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "balanceCurrency" => { seen[5] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f5 = Some(v), Err(e) => { r.error(Some("@balanceCurrency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "unitPrice" => { seen[6] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f6 = Some(v), Err(e) => { r.error(Some("@unitPrice"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "balance" => { seen[7] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f7 = Some(v), Err(e) => { r.error(Some("@balance"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "exchangeRate" => { seen[8] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f8 = Some(v), Err(e) => { r.error(Some("@exchangeRate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "currency" => { seen[9] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f9 = Some(v), Err(e) => { r.error(Some("@currency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "value" => { seen[10] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f10 = Some(v), Err(e) => { r.error(Some("@value"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "blocked" => { seen[11] = true; match <bool as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f11 = Some(v), Err(e) => { r.error(Some("@blocked"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "blockingTo" => { seen[12] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f12 = Some(v), Err(e) => { r.error(Some("@blockingTo"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "undefined" => { seen[13] = true; match <bool as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f13 = Some(v), Err(e) => { r.error(Some("@undefined"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "kursliste" => { seen[14] = true; match <bool as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f14 = Some(v), Err(e) => { r.error(Some("@kursliste"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, _) if !ns.is_empty() => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[1] { r.error(None, crate::read::ContentError::MissingAttribute { name: "referenceDate" }); ok = false; }
+        if !seen[4] { r.error(None, crate::read::ContentError::MissingAttribute { name: "quantity" }); ok = false; }
+        if !seen[9] { r.error(None, crate::read::ContentError::MissingAttribute { name: "currency" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f4) = f4 else { return Ok(None) };
+        let Some(f9) = f9 else { return Ok(None) };
+        Ok(Some(Self { any: f0, reference_date: f1, name: f2, quotation_type: f3, quantity: f4, balance_currency: f5, unit_price: f6, balance: f7, exchange_rate: f8, currency: f9, value: f10, blocked: f11, blocking_to: f12, undefined: f13, kursliste: f14 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("referenceDate", &crate::write::XmlText::to_text(&self.reference_date));
+        if let Some(v) = &self.name { w.attribute("name", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.quotation_type { w.attribute("quotationType", &crate::write::XmlText::to_text(v)); }
+        w.attribute("quantity", &crate::write::XmlText::to_text(&self.quantity));
+        if let Some(v) = &self.balance_currency { w.attribute("balanceCurrency", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.unit_price { w.attribute("unitPrice", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.balance { w.attribute("balance", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.exchange_rate { w.attribute("exchangeRate", &crate::write::XmlText::to_text(v)); }
+        w.attribute("currency", &crate::write::XmlText::to_text(&self.currency));
+        if let Some(v) = &self.value { w.attribute("value", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.blocked { w.attribute("blocked", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.blocking_to { w.attribute("blockingTo", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.undefined { w.attribute("undefined", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.kursliste { w.attribute("kursliste", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for SecurityTaxValue {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for SecurityTaxValue {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl TaxStatementType {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/1", "institution") | ("http://www.ech.ch/xmlns/eCH-0196/1", "client") | ("http://www.ech.ch/xmlns/eCH-0196/1", "accompanyingLetter") | ("http://www.ech.ch/xmlns/eCH-0196/1", "listOfBankAccounts") | ("http://www.ech.ch/xmlns/eCH-0196/1", "listOfLiabilities") | ("http://www.ech.ch/xmlns/eCH-0196/1", "listOfExpenses") | ("http://www.ech.ch/xmlns/eCH-0196/1", "listOfSecurities") | ("http://www.ech.ch/xmlns/eCH-0196/1", "listOfLumpSumTaxCredit")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/1", "institution") | ("http://www.ech.ch/xmlns/eCH-0196/1", "client") | ("http://www.ech.ch/xmlns/eCH-0196/1", "accompanyingLetter") | ("http://www.ech.ch/xmlns/eCH-0196/1", "listOfBankAccounts") | ("http://www.ech.ch/xmlns/eCH-0196/1", "listOfLiabilities") | ("http://www.ech.ch/xmlns/eCH-0196/1", "listOfExpenses") | ("http://www.ech.ch/xmlns/eCH-0196/1", "listOfSecurities") | ("http://www.ech.ch/xmlns/eCH-0196/1", "listOfLumpSumTaxCredit")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 23];
+        let mut f0: Option<Institution> = None;
+        let mut f1: Vec<Client> = Vec::new();
+        let mut f2: Vec<AccompanyingLetter> = Vec::new();
+        let mut f3: Option<ListOfBankAccounts> = None;
+        let mut f4: Option<ListOfLiabilities> = None;
+        let mut f5: Option<ListOfExpenses> = None;
+        let mut f6: Option<ListOfSecurities> = None;
+        let mut f7: Option<ListOfLumpSumTaxCredit> = None;
+        let mut f8: Vec<xs::AnyElement> = Vec::new();
+        let mut f9: Option<String> = None;
+        let mut f10: Option<xs::DateTime> = None;
+        let mut f11: Option<xs::GYear> = None;
+        let mut f12: Option<xs::Date> = None;
+        let mut f13: Option<xs::Date> = None;
+        let mut f14: Option<crate::ech0008::v3::CountryIdISO2> = None;
+        let mut f15: Option<crate::ech0007::v6::CantonAbbreviation> = None;
+        let mut f16: Option<CurrencyIdISO3> = None;
+        let mut f17: Option<xs::Decimal> = None;
+        let mut f18: Option<xs::Decimal> = None;
+        let mut f19: Option<xs::Decimal> = None;
+        let mut f20: Option<xs::Decimal> = None;
+        let mut f21: Option<xs::Decimal> = None;
+        let mut f22: Option<xs::Decimal> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "id" => { seen[9] = true; match <String as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f9 = Some(v), Err(e) => { r.error(Some("@id"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "creationDate" => { seen[10] = true; match <xs::DateTime as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f10 = Some(v), Err(e) => { r.error(Some("@creationDate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "taxPeriod" => { seen[11] = true; match <xs::GYear as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f11 = Some(v), Err(e) => { r.error(Some("@taxPeriod"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "periodFrom" => { seen[12] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f12 = Some(v), Err(e) => { r.error(Some("@periodFrom"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "periodTo" => { seen[13] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f13 = Some(v), Err(e) => { r.error(Some("@periodTo"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "country" => { seen[14] = true; match <crate::ech0008::v3::CountryIdISO2 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f14 = Some(v), Err(e) => { r.error(Some("@country"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "canton" => { seen[15] = true; match <crate::ech0007::v6::CantonAbbreviation as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f15 = Some(v), Err(e) => { r.error(Some("@canton"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "currency" => { seen[16] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f16 = Some(v), Err(e) => { r.error(Some("@currency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalTaxValue" => { seen[17] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f17 = Some(v), Err(e) => { r.error(Some("@totalTaxValue"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalGrossRevenueA" => { seen[18] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f18 = Some(v), Err(e) => { r.error(Some("@totalGrossRevenueA"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalGrossRevenueACanton" => { seen[19] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f19 = Some(v), Err(e) => { r.error(Some("@totalGrossRevenueACanton"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalGrossRevenueB" => { seen[20] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f20 = Some(v), Err(e) => { r.error(Some("@totalGrossRevenueB"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalGrossRevenueBCanton" => { seen[21] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f21 = Some(v), Err(e) => { r.error(Some("@totalGrossRevenueBCanton"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalWithHoldingTaxClaim" => { seen[22] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f22 = Some(v), Err(e) => { r.error(Some("@totalWithHoldingTaxClaim"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0196/1", "institution") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0196/1", "client") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0196/1", "accompanyingLetter") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0196/1", "listOfBankAccounts") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0196/1", "listOfLiabilities") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0196/1", "listOfExpenses") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0196/1", "listOfSecurities") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0196/1", "listOfLumpSumTaxCredit") => 7,
+                (ns, _) if !ns.is_empty() => 8,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <Institution as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "institution", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Client as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <AccompanyingLetter as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ListOfBankAccounts as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "listOfBankAccounts", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ListOfLiabilities as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "listOfLiabilities", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ListOfExpenses as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "listOfExpenses", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ListOfSecurities as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "listOfSecurities", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ListOfLumpSumTaxCredit as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "listOfLumpSumTaxCredit", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f8.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "institution" }); ok = false; }
+        if f1.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "client", found: 0, min: 1 }); }
+        if !seen[9] { r.error(None, crate::read::ContentError::MissingAttribute { name: "id" }); ok = false; }
+        if !seen[10] { r.error(None, crate::read::ContentError::MissingAttribute { name: "creationDate" }); ok = false; }
+        if !seen[11] { r.error(None, crate::read::ContentError::MissingAttribute { name: "taxPeriod" }); ok = false; }
+        if !seen[12] { r.error(None, crate::read::ContentError::MissingAttribute { name: "periodFrom" }); ok = false; }
+        if !seen[13] { r.error(None, crate::read::ContentError::MissingAttribute { name: "periodTo" }); ok = false; }
+        if !seen[14] { r.error(None, crate::read::ContentError::MissingAttribute { name: "country" }); ok = false; }
+        if !seen[15] { r.error(None, crate::read::ContentError::MissingAttribute { name: "canton" }); ok = false; }
+        if !seen[16] { r.error(None, crate::read::ContentError::MissingAttribute { name: "currency" }); ok = false; }
+        if !seen[17] { r.error(None, crate::read::ContentError::MissingAttribute { name: "totalTaxValue" }); ok = false; }
+        if !seen[18] { r.error(None, crate::read::ContentError::MissingAttribute { name: "totalGrossRevenueA" }); ok = false; }
+        if !seen[20] { r.error(None, crate::read::ContentError::MissingAttribute { name: "totalGrossRevenueB" }); ok = false; }
+        if !seen[22] { r.error(None, crate::read::ContentError::MissingAttribute { name: "totalWithHoldingTaxClaim" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f9) = f9 else { return Ok(None) };
+        let Some(f10) = f10 else { return Ok(None) };
+        let Some(f11) = f11 else { return Ok(None) };
+        let Some(f12) = f12 else { return Ok(None) };
+        let Some(f13) = f13 else { return Ok(None) };
+        let Some(f14) = f14 else { return Ok(None) };
+        let Some(f15) = f15 else { return Ok(None) };
+        let Some(f16) = f16 else { return Ok(None) };
+        let Some(f17) = f17 else { return Ok(None) };
+        let Some(f18) = f18 else { return Ok(None) };
+        let Some(f20) = f20 else { return Ok(None) };
+        let Some(f22) = f22 else { return Ok(None) };
+        Ok(Some(Self { institution: f0, client: f1, accompanying_letter: f2, list_of_bank_accounts: f3, list_of_liabilities: f4, list_of_expenses: f5, list_of_securities: f6, list_of_lump_sum_tax_credit: f7, any: f8, id: f9, creation_date: f10, tax_period: f11, period_from: f12, period_to: f13, country: f14, canton: f15, currency: f16, total_tax_value: f17, total_gross_revenue_a: f18, total_gross_revenue_a_canton: f19, total_gross_revenue_b: f20, total_gross_revenue_b_canton: f21, total_with_holding_tax_claim: f22 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["institution", "client", "accompanyingLetter", "listOfBankAccounts", "listOfLiabilities", "listOfExpenses", "listOfSecurities", "listOfLumpSumTaxCredit", "any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("id", &crate::write::XmlText::to_text(&self.id));
+        w.attribute("creationDate", &crate::write::XmlText::to_text(&self.creation_date));
+        w.attribute("taxPeriod", &crate::write::XmlText::to_text(&self.tax_period));
+        w.attribute("periodFrom", &crate::write::XmlText::to_text(&self.period_from));
+        w.attribute("periodTo", &crate::write::XmlText::to_text(&self.period_to));
+        w.attribute("country", &crate::write::XmlText::to_text(&self.country));
+        w.attribute("canton", &crate::write::XmlText::to_text(&self.canton));
+        w.attribute("currency", &crate::write::XmlText::to_text(&self.currency));
+        w.attribute("totalTaxValue", &crate::write::XmlText::to_text(&self.total_tax_value));
+        w.attribute("totalGrossRevenueA", &crate::write::XmlText::to_text(&self.total_gross_revenue_a));
+        if let Some(v) = &self.total_gross_revenue_a_canton { w.attribute("totalGrossRevenueACanton", &crate::write::XmlText::to_text(v)); }
+        w.attribute("totalGrossRevenueB", &crate::write::XmlText::to_text(&self.total_gross_revenue_b));
+        if let Some(v) = &self.total_gross_revenue_b_canton { w.attribute("totalGrossRevenueBCanton", &crate::write::XmlText::to_text(v)); }
+        w.attribute("totalWithHoldingTaxClaim", &crate::write::XmlText::to_text(&self.total_with_holding_tax_claim));
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.institution; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/1", "institution"); }
+        for v in &self.client { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/1", "client"); }
+        for v in &self.accompanying_letter { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/1", "accompanyingLetter"); }
+        if let Some(v) = &self.list_of_bank_accounts { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/1", "listOfBankAccounts"); }
+        if let Some(v) = &self.list_of_liabilities { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/1", "listOfLiabilities"); }
+        if let Some(v) = &self.list_of_expenses { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/1", "listOfExpenses"); }
+        if let Some(v) = &self.list_of_securities { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/1", "listOfSecurities"); }
+        if let Some(v) = &self.list_of_lump_sum_tax_credit { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/1", "listOfLumpSumTaxCredit"); }
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for TaxStatementType {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for TaxStatementType {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl TaxStatement {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        TaxStatementType::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        false
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let f0 = TaxStatementType::read_children(r, start, Some(Self::accepts_own))?;
+        ok &= f0.is_some();
+        let mut f1: Option<i64> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "minorVersion" => { seen[1] = true; match <i64 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f1 = Some(v), Err(e) => { r.error(Some("@minorVersion"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        if !seen[1] { r.error(None, crate::read::ContentError::MissingAttribute { name: "minorVersion" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { base: f0, minor_version: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        [].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        self.base.write_attributes(w);
+        w.attribute("minorVersion", &crate::write::XmlText::to_text(&self.minor_version));
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.base; v.write_children(w); }
+    }
+}
+impl crate::read::XmlValue for TaxStatement {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for TaxStatement {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}

@@ -1387,3 +1387,2666 @@ pub struct TaxStatement {
     pub minor_version: i64,
 }
 
+impl AccompanyingLetter {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Vec<xs::AnyElement> = Vec::new();
+        let mut f1: Option<AccompanyingLetterFileName> = None;
+        let mut f2: Option<i64> = None;
+        let mut f3: Option<xs::Base64> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "fileName" => { seen[1] = true; match <AccompanyingLetterFileName as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f1 = Some(v), Err(e) => { r.error(Some("@fileName"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "fileSize" => { seen[2] = true; match <i64 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@fileSize"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "fileData" => { seen[3] = true; match <xs::Base64 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@fileData"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, _) if !ns.is_empty() => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { any: f0, file_name: f1, file_size: f2, file_data: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.file_name { w.attribute("fileName", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.file_size { w.attribute("fileSize", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.file_data { w.attribute("fileData", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for AccompanyingLetter {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for AccompanyingLetter {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl BankAccountPayment {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 9];
+        let mut f0: Vec<xs::AnyElement> = Vec::new();
+        let mut f1: Option<xs::Date> = None;
+        let mut f2: Option<BankAccountPaymentName> = None;
+        let mut f3: Option<CurrencyIdISO3> = None;
+        let mut f4: Option<xs::Decimal> = None;
+        let mut f5: Option<xs::Decimal> = None;
+        let mut f6: Option<xs::Decimal> = None;
+        let mut f7: Option<xs::Decimal> = None;
+        let mut f8: Option<xs::Decimal> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "paymentDate" => { seen[1] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f1 = Some(v), Err(e) => { r.error(Some("@paymentDate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "name" => { seen[2] = true; match <BankAccountPaymentName as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@name"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "amountCurrency" => { seen[3] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@amountCurrency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "amount" => { seen[4] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f4 = Some(v), Err(e) => { r.error(Some("@amount"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "exchangeRate" => { seen[5] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f5 = Some(v), Err(e) => { r.error(Some("@exchangeRate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "grossRevenueA" => { seen[6] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f6 = Some(v), Err(e) => { r.error(Some("@grossRevenueA"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "grossRevenueB" => { seen[7] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f7 = Some(v), Err(e) => { r.error(Some("@grossRevenueB"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "withHoldingTaxClaim" => { seen[8] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f8 = Some(v), Err(e) => { r.error(Some("@withHoldingTaxClaim"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, _) if !ns.is_empty() => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[1] { r.error(None, crate::read::ContentError::MissingAttribute { name: "paymentDate" }); ok = false; }
+        if !seen[3] { r.error(None, crate::read::ContentError::MissingAttribute { name: "amountCurrency" }); ok = false; }
+        if !seen[6] { r.error(None, crate::read::ContentError::MissingAttribute { name: "grossRevenueA" }); ok = false; }
+        if !seen[7] { r.error(None, crate::read::ContentError::MissingAttribute { name: "grossRevenueB" }); ok = false; }
+        if !seen[8] { r.error(None, crate::read::ContentError::MissingAttribute { name: "withHoldingTaxClaim" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        let Some(f6) = f6 else { return Ok(None) };
+        let Some(f7) = f7 else { return Ok(None) };
+        let Some(f8) = f8 else { return Ok(None) };
+        Ok(Some(Self { any: f0, payment_date: f1, name: f2, amount_currency: f3, amount: f4, exchange_rate: f5, gross_revenue_a: f6, gross_revenue_b: f7, with_holding_tax_claim: f8 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("paymentDate", &crate::write::XmlText::to_text(&self.payment_date));
+        if let Some(v) = &self.name { w.attribute("name", &crate::write::XmlText::to_text(v)); }
+        w.attribute("amountCurrency", &crate::write::XmlText::to_text(&self.amount_currency));
+        if let Some(v) = &self.amount { w.attribute("amount", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.exchange_rate { w.attribute("exchangeRate", &crate::write::XmlText::to_text(v)); }
+        w.attribute("grossRevenueA", &crate::write::XmlText::to_text(&self.gross_revenue_a));
+        w.attribute("grossRevenueB", &crate::write::XmlText::to_text(&self.gross_revenue_b));
+        w.attribute("withHoldingTaxClaim", &crate::write::XmlText::to_text(&self.with_holding_tax_claim));
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for BankAccountPayment {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for BankAccountPayment {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl BankAccountTaxValue {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 7];
+        let mut f0: Vec<xs::AnyElement> = Vec::new();
+        let mut f1: Option<xs::Date> = None;
+        let mut f2: Option<BankAccountTaxValueName> = None;
+        let mut f3: Option<CurrencyIdISO3> = None;
+        let mut f4: Option<xs::Decimal> = None;
+        let mut f5: Option<xs::Decimal> = None;
+        let mut f6: Option<xs::Decimal> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "referenceDate" => { seen[1] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f1 = Some(v), Err(e) => { r.error(Some("@referenceDate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "name" => { seen[2] = true; match <BankAccountTaxValueName as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@name"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "balanceCurrency" => { seen[3] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@balanceCurrency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "balance" => { seen[4] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f4 = Some(v), Err(e) => { r.error(Some("@balance"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "exchangeRate" => { seen[5] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f5 = Some(v), Err(e) => { r.error(Some("@exchangeRate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "value" => { seen[6] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f6 = Some(v), Err(e) => { r.error(Some("@value"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, _) if !ns.is_empty() => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[1] { r.error(None, crate::read::ContentError::MissingAttribute { name: "referenceDate" }); ok = false; }
+        if !seen[3] { r.error(None, crate::read::ContentError::MissingAttribute { name: "balanceCurrency" }); ok = false; }
+        if !seen[6] { r.error(None, crate::read::ContentError::MissingAttribute { name: "value" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        let Some(f6) = f6 else { return Ok(None) };
+        Ok(Some(Self { any: f0, reference_date: f1, name: f2, balance_currency: f3, balance: f4, exchange_rate: f5, value: f6 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("referenceDate", &crate::write::XmlText::to_text(&self.reference_date));
+        if let Some(v) = &self.name { w.attribute("name", &crate::write::XmlText::to_text(v)); }
+        w.attribute("balanceCurrency", &crate::write::XmlText::to_text(&self.balance_currency));
+        if let Some(v) = &self.balance { w.attribute("balance", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.exchange_rate { w.attribute("exchangeRate", &crate::write::XmlText::to_text(v)); }
+        w.attribute("value", &crate::write::XmlText::to_text(&self.value));
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for BankAccountTaxValue {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for BankAccountTaxValue {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl BankAccount {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/2", "taxValue") | ("http://www.ech.ch/xmlns/eCH-0196/2", "payment")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/2", "taxValue") | ("http://www.ech.ch/xmlns/eCH-0196/2", "payment")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 14];
+        let mut f0: Option<BankAccountTaxValue> = None;
+        let mut f1: Vec<BankAccountPayment> = Vec::new();
+        let mut f2: Vec<xs::AnyElement> = Vec::new();
+        let mut f3: Option<Iban> = None;
+        let mut f4: Option<BankAccountNumber> = None;
+        let mut f5: Option<BankAccountName> = None;
+        let mut f6: Option<crate::ech0008::v3::CountryIdISO2> = None;
+        let mut f7: Option<CurrencyIdISO3> = None;
+        let mut f8: Option<xs::Date> = None;
+        let mut f9: Option<xs::Date> = None;
+        let mut f10: Option<xs::Decimal> = None;
+        let mut f11: Option<xs::Decimal> = None;
+        let mut f12: Option<xs::Decimal> = None;
+        let mut f13: Option<xs::Decimal> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "iban" => { seen[3] = true; match <Iban as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@iban"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "bankAccountNumber" => { seen[4] = true; match <BankAccountNumber as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f4 = Some(v), Err(e) => { r.error(Some("@bankAccountNumber"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "bankAccountName" => { seen[5] = true; match <BankAccountName as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f5 = Some(v), Err(e) => { r.error(Some("@bankAccountName"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "bankAccountCountry" => { seen[6] = true; match <crate::ech0008::v3::CountryIdISO2 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f6 = Some(v), Err(e) => { r.error(Some("@bankAccountCountry"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "bankAccountCurrency" => { seen[7] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f7 = Some(v), Err(e) => { r.error(Some("@bankAccountCurrency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "openingDate" => { seen[8] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f8 = Some(v), Err(e) => { r.error(Some("@openingDate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "closingDate" => { seen[9] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f9 = Some(v), Err(e) => { r.error(Some("@closingDate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalTaxValue" => { seen[10] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f10 = Some(v), Err(e) => { r.error(Some("@totalTaxValue"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalGrossRevenueA" => { seen[11] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f11 = Some(v), Err(e) => { r.error(Some("@totalGrossRevenueA"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalGrossRevenueB" => { seen[12] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f12 = Some(v), Err(e) => { r.error(Some("@totalGrossRevenueB"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalWithHoldingTaxClaim" => { seen[13] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f13 = Some(v), Err(e) => { r.error(Some("@totalWithHoldingTaxClaim"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0196/2", "taxValue") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0196/2", "payment") => 1,
+                (ns, _) if !ns.is_empty() => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BankAccountTaxValue as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "taxValue", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BankAccountPayment as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f2.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[5] { r.error(None, crate::read::ContentError::MissingAttribute { name: "bankAccountName" }); ok = false; }
+        if !seen[6] { r.error(None, crate::read::ContentError::MissingAttribute { name: "bankAccountCountry" }); ok = false; }
+        if !seen[7] { r.error(None, crate::read::ContentError::MissingAttribute { name: "bankAccountCurrency" }); ok = false; }
+        if !seen[10] { r.error(None, crate::read::ContentError::MissingAttribute { name: "totalTaxValue" }); ok = false; }
+        if !seen[11] { r.error(None, crate::read::ContentError::MissingAttribute { name: "totalGrossRevenueA" }); ok = false; }
+        if !seen[12] { r.error(None, crate::read::ContentError::MissingAttribute { name: "totalGrossRevenueB" }); ok = false; }
+        if !seen[13] { r.error(None, crate::read::ContentError::MissingAttribute { name: "totalWithHoldingTaxClaim" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f5) = f5 else { return Ok(None) };
+        let Some(f6) = f6 else { return Ok(None) };
+        let Some(f7) = f7 else { return Ok(None) };
+        let Some(f10) = f10 else { return Ok(None) };
+        let Some(f11) = f11 else { return Ok(None) };
+        let Some(f12) = f12 else { return Ok(None) };
+        let Some(f13) = f13 else { return Ok(None) };
+        Ok(Some(Self { tax_value: f0, payment: f1, any: f2, iban: f3, bank_account_number: f4, bank_account_name: f5, bank_account_country: f6, bank_account_currency: f7, opening_date: f8, closing_date: f9, total_tax_value: f10, total_gross_revenue_a: f11, total_gross_revenue_b: f12, total_with_holding_tax_claim: f13 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["taxValue", "payment", "any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.iban { w.attribute("iban", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.bank_account_number { w.attribute("bankAccountNumber", &crate::write::XmlText::to_text(v)); }
+        w.attribute("bankAccountName", &crate::write::XmlText::to_text(&self.bank_account_name));
+        w.attribute("bankAccountCountry", &crate::write::XmlText::to_text(&self.bank_account_country));
+        w.attribute("bankAccountCurrency", &crate::write::XmlText::to_text(&self.bank_account_currency));
+        if let Some(v) = &self.opening_date { w.attribute("openingDate", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.closing_date { w.attribute("closingDate", &crate::write::XmlText::to_text(v)); }
+        w.attribute("totalTaxValue", &crate::write::XmlText::to_text(&self.total_tax_value));
+        w.attribute("totalGrossRevenueA", &crate::write::XmlText::to_text(&self.total_gross_revenue_a));
+        w.attribute("totalGrossRevenueB", &crate::write::XmlText::to_text(&self.total_gross_revenue_b));
+        w.attribute("totalWithHoldingTaxClaim", &crate::write::XmlText::to_text(&self.total_with_holding_tax_claim));
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.tax_value { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/2", "taxValue"); }
+        for v in &self.payment { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/2", "payment"); }
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for BankAccount {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for BankAccount {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Client {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 6];
+        let mut f0: Vec<xs::AnyElement> = Vec::new();
+        let mut f1: Option<ClientNumber> = None;
+        let mut f2: Option<Tin> = None;
+        let mut f3: Option<crate::ech0010::v7::MrMrs> = None;
+        let mut f4: Option<ClientFirstName> = None;
+        let mut f5: Option<ClientLastName> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "clientNumber" => { seen[1] = true; match <ClientNumber as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f1 = Some(v), Err(e) => { r.error(Some("@clientNumber"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "tin" => { seen[2] = true; match <Tin as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@tin"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "salutation" => { seen[3] = true; match <crate::ech0010::v7::MrMrs as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@salutation"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "firstName" => { seen[4] = true; match <ClientFirstName as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f4 = Some(v), Err(e) => { r.error(Some("@firstName"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "lastName" => { seen[5] = true; match <ClientLastName as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f5 = Some(v), Err(e) => { r.error(Some("@lastName"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, _) if !ns.is_empty() => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[1] { r.error(None, crate::read::ContentError::MissingAttribute { name: "clientNumber" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { any: f0, client_number: f1, tin: f2, salutation: f3, first_name: f4, last_name: f5 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("clientNumber", &crate::write::XmlText::to_text(&self.client_number));
+        if let Some(v) = &self.tin { w.attribute("tin", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.salutation { w.attribute("salutation", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.first_name { w.attribute("firstName", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.last_name { w.attribute("lastName", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for Client {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Client {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Expense {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 13];
+        let mut f0: Vec<xs::AnyElement> = Vec::new();
+        let mut f1: Option<xs::Date> = None;
+        let mut f2: Option<ExpenseName> = None;
+        let mut f3: Option<Iban> = None;
+        let mut f4: Option<BankAccountNumber> = None;
+        let mut f5: Option<DepotNumber> = None;
+        let mut f6: Option<CurrencyIdISO3> = None;
+        let mut f7: Option<xs::Decimal> = None;
+        let mut f8: Option<xs::Decimal> = None;
+        let mut f9: Option<PositiveDecimal> = None;
+        let mut f10: Option<PositiveDecimal> = None;
+        let mut f11: Option<PositiveDecimal> = None;
+        let mut f12: Option<ExpenseTypeType> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "referenceDate" => { seen[1] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f1 = Some(v), Err(e) => { r.error(Some("@referenceDate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "name" => { seen[2] = true; match <ExpenseName as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@name"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "iban" => { seen[3] = true; match <Iban as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@iban"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "bankAccountNumber" => { seen[4] = true; match <BankAccountNumber as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f4 = Some(v), Err(e) => { r.error(Some("@bankAccountNumber"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "depotNumber" => { seen[5] = true; match <DepotNumber as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f5 = Some(v), Err(e) => { r.error(Some("@depotNumber"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "amountCurrency" => { seen[6] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f6 = Some(v), Err(e) => { r.error(Some("@amountCurrency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "amount" => { seen[7] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f7 = Some(v), Err(e) => { r.error(Some("@amount"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "exchangeRate" => { seen[8] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f8 = Some(v), Err(e) => { r.error(Some("@exchangeRate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "expenses" => { seen[9] = true; match <PositiveDecimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f9 = Some(v), Err(e) => { r.error(Some("@expenses"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "expensesDeductible" => { seen[10] = true; match <PositiveDecimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f10 = Some(v), Err(e) => { r.error(Some("@expensesDeductible"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "expensesDeductibleCanton" => { seen[11] = true; match <PositiveDecimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f11 = Some(v), Err(e) => { r.error(Some("@expensesDeductibleCanton"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "expenseType" => { seen[12] = true; match <ExpenseTypeType as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f12 = Some(v), Err(e) => { r.error(Some("@expenseType"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, _) if !ns.is_empty() => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[2] { r.error(None, crate::read::ContentError::MissingAttribute { name: "name" }); ok = false; }
+        if !seen[6] { r.error(None, crate::read::ContentError::MissingAttribute { name: "amountCurrency" }); ok = false; }
+        if !seen[9] { r.error(None, crate::read::ContentError::MissingAttribute { name: "expenses" }); ok = false; }
+        if !seen[12] { r.error(None, crate::read::ContentError::MissingAttribute { name: "expenseType" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f2) = f2 else { return Ok(None) };
+        let Some(f6) = f6 else { return Ok(None) };
+        let Some(f9) = f9 else { return Ok(None) };
+        let Some(f12) = f12 else { return Ok(None) };
+        Ok(Some(Self { any: f0, reference_date: f1, name: f2, iban: f3, bank_account_number: f4, depot_number: f5, amount_currency: f6, amount: f7, exchange_rate: f8, expenses: f9, expenses_deductible: f10, expenses_deductible_canton: f11, expense_type: f12 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.reference_date { w.attribute("referenceDate", &crate::write::XmlText::to_text(v)); }
+        w.attribute("name", &crate::write::XmlText::to_text(&self.name));
+        if let Some(v) = &self.iban { w.attribute("iban", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.bank_account_number { w.attribute("bankAccountNumber", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.depot_number { w.attribute("depotNumber", &crate::write::XmlText::to_text(v)); }
+        w.attribute("amountCurrency", &crate::write::XmlText::to_text(&self.amount_currency));
+        if let Some(v) = &self.amount { w.attribute("amount", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.exchange_rate { w.attribute("exchangeRate", &crate::write::XmlText::to_text(v)); }
+        w.attribute("expenses", &crate::write::XmlText::to_text(&self.expenses));
+        if let Some(v) = &self.expenses_deductible { w.attribute("expensesDeductible", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.expenses_deductible_canton { w.attribute("expensesDeductibleCanton", &crate::write::XmlText::to_text(v)); }
+        w.attribute("expenseType", &crate::write::XmlText::to_text(&self.expense_type));
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for Expense {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Expense {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Institution {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/2", "uid")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/2", "uid")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<crate::ech0097::v4::UidStructure> = None;
+        let mut f1: Vec<xs::AnyElement> = Vec::new();
+        let mut f2: Option<Lei> = None;
+        let mut f3: Option<crate::ech0010::v7::OrganisationName> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "lei" => { seen[2] = true; match <Lei as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@lei"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "name" => { seen[3] = true; match <crate::ech0010::v7::OrganisationName as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@name"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0196/2", "uid") => 0,
+                (ns, _) if !ns.is_empty() => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0097::v4::UidStructure as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "uid", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f1.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[3] { r.error(None, crate::read::ContentError::MissingAttribute { name: "name" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f3) = f3 else { return Ok(None) };
+        Ok(Some(Self { uid: f0, any: f1, lei: f2, name: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["uid", "any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.lei { w.attribute("lei", &crate::write::XmlText::to_text(v)); }
+        w.attribute("name", &crate::write::XmlText::to_text(&self.name));
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.uid { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/2", "uid"); }
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for Institution {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Institution {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl LiabilityAccountPayment {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 7];
+        let mut f0: Vec<xs::AnyElement> = Vec::new();
+        let mut f1: Option<xs::Date> = None;
+        let mut f2: Option<LiabilityAccountPaymentName> = None;
+        let mut f3: Option<CurrencyIdISO3> = None;
+        let mut f4: Option<PositiveDecimal> = None;
+        let mut f5: Option<xs::Decimal> = None;
+        let mut f6: Option<PositiveDecimal> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "paymentDate" => { seen[1] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f1 = Some(v), Err(e) => { r.error(Some("@paymentDate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "name" => { seen[2] = true; match <LiabilityAccountPaymentName as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@name"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "amountCurrency" => { seen[3] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@amountCurrency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "amount" => { seen[4] = true; match <PositiveDecimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f4 = Some(v), Err(e) => { r.error(Some("@amount"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "exchangeRate" => { seen[5] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f5 = Some(v), Err(e) => { r.error(Some("@exchangeRate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "grossRevenueB" => { seen[6] = true; match <PositiveDecimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f6 = Some(v), Err(e) => { r.error(Some("@grossRevenueB"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, _) if !ns.is_empty() => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[1] { r.error(None, crate::read::ContentError::MissingAttribute { name: "paymentDate" }); ok = false; }
+        if !seen[3] { r.error(None, crate::read::ContentError::MissingAttribute { name: "amountCurrency" }); ok = false; }
+        if !seen[6] { r.error(None, crate::read::ContentError::MissingAttribute { name: "grossRevenueB" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        let Some(f6) = f6 else { return Ok(None) };
+        Ok(Some(Self { any: f0, payment_date: f1, name: f2, amount_currency: f3, amount: f4, exchange_rate: f5, gross_revenue_b: f6 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("paymentDate", &crate::write::XmlText::to_text(&self.payment_date));
+        if let Some(v) = &self.name { w.attribute("name", &crate::write::XmlText::to_text(v)); }
+        w.attribute("amountCurrency", &crate::write::XmlText::to_text(&self.amount_currency));
+        if let Some(v) = &self.amount { w.attribute("amount", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.exchange_rate { w.attribute("exchangeRate", &crate::write::XmlText::to_text(v)); }
+        w.attribute("grossRevenueB", &crate::write::XmlText::to_text(&self.gross_revenue_b));
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for LiabilityAccountPayment {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for LiabilityAccountPayment {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl LiabilityAccountTaxValue {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 7];
+        let mut f0: Vec<xs::AnyElement> = Vec::new();
+        let mut f1: Option<xs::Date> = None;
+        let mut f2: Option<LiabilityAccountTaxValueName> = None;
+        let mut f3: Option<CurrencyIdISO3> = None;
+        let mut f4: Option<PositiveDecimal> = None;
+        let mut f5: Option<xs::Decimal> = None;
+        let mut f6: Option<PositiveDecimal> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "referenceDate" => { seen[1] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f1 = Some(v), Err(e) => { r.error(Some("@referenceDate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "name" => { seen[2] = true; match <LiabilityAccountTaxValueName as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@name"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "balanceCurrency" => { seen[3] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@balanceCurrency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "balance" => { seen[4] = true; match <PositiveDecimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f4 = Some(v), Err(e) => { r.error(Some("@balance"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "exchangeRate" => { seen[5] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f5 = Some(v), Err(e) => { r.error(Some("@exchangeRate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "value" => { seen[6] = true; match <PositiveDecimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f6 = Some(v), Err(e) => { r.error(Some("@value"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, _) if !ns.is_empty() => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[1] { r.error(None, crate::read::ContentError::MissingAttribute { name: "referenceDate" }); ok = false; }
+        if !seen[3] { r.error(None, crate::read::ContentError::MissingAttribute { name: "balanceCurrency" }); ok = false; }
+        if !seen[6] { r.error(None, crate::read::ContentError::MissingAttribute { name: "value" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        let Some(f6) = f6 else { return Ok(None) };
+        Ok(Some(Self { any: f0, reference_date: f1, name: f2, balance_currency: f3, balance: f4, exchange_rate: f5, value: f6 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("referenceDate", &crate::write::XmlText::to_text(&self.reference_date));
+        if let Some(v) = &self.name { w.attribute("name", &crate::write::XmlText::to_text(v)); }
+        w.attribute("balanceCurrency", &crate::write::XmlText::to_text(&self.balance_currency));
+        if let Some(v) = &self.balance { w.attribute("balance", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.exchange_rate { w.attribute("exchangeRate", &crate::write::XmlText::to_text(v)); }
+        w.attribute("value", &crate::write::XmlText::to_text(&self.value));
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for LiabilityAccountTaxValue {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for LiabilityAccountTaxValue {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl LiabilityAccount {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/2", "taxValue") | ("http://www.ech.ch/xmlns/eCH-0196/2", "payment")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/2", "taxValue") | ("http://www.ech.ch/xmlns/eCH-0196/2", "payment")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 12];
+        let mut f0: Option<LiabilityAccountTaxValue> = None;
+        let mut f1: Vec<LiabilityAccountPayment> = Vec::new();
+        let mut f2: Vec<xs::AnyElement> = Vec::new();
+        let mut f3: Option<Iban> = None;
+        let mut f4: Option<BankAccountNumber> = None;
+        let mut f5: Option<BankAccountName> = None;
+        let mut f6: Option<crate::ech0008::v3::CountryIdISO2> = None;
+        let mut f7: Option<CurrencyIdISO3> = None;
+        let mut f8: Option<xs::Date> = None;
+        let mut f9: Option<xs::Date> = None;
+        let mut f10: Option<PositiveDecimal> = None;
+        let mut f11: Option<PositiveDecimal> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "iban" => { seen[3] = true; match <Iban as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@iban"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "bankAccountNumber" => { seen[4] = true; match <BankAccountNumber as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f4 = Some(v), Err(e) => { r.error(Some("@bankAccountNumber"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "bankAccountName" => { seen[5] = true; match <BankAccountName as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f5 = Some(v), Err(e) => { r.error(Some("@bankAccountName"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "bankAccountCountry" => { seen[6] = true; match <crate::ech0008::v3::CountryIdISO2 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f6 = Some(v), Err(e) => { r.error(Some("@bankAccountCountry"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "bankAccountCurrency" => { seen[7] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f7 = Some(v), Err(e) => { r.error(Some("@bankAccountCurrency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "openingDate" => { seen[8] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f8 = Some(v), Err(e) => { r.error(Some("@openingDate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "closingDate" => { seen[9] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f9 = Some(v), Err(e) => { r.error(Some("@closingDate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalTaxValue" => { seen[10] = true; match <PositiveDecimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f10 = Some(v), Err(e) => { r.error(Some("@totalTaxValue"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalGrossRevenueB" => { seen[11] = true; match <PositiveDecimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f11 = Some(v), Err(e) => { r.error(Some("@totalGrossRevenueB"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0196/2", "taxValue") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0196/2", "payment") => 1,
+                (ns, _) if !ns.is_empty() => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <LiabilityAccountTaxValue as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "taxValue", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <LiabilityAccountPayment as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f2.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[5] { r.error(None, crate::read::ContentError::MissingAttribute { name: "bankAccountName" }); ok = false; }
+        if !seen[6] { r.error(None, crate::read::ContentError::MissingAttribute { name: "bankAccountCountry" }); ok = false; }
+        if !seen[7] { r.error(None, crate::read::ContentError::MissingAttribute { name: "bankAccountCurrency" }); ok = false; }
+        if !seen[10] { r.error(None, crate::read::ContentError::MissingAttribute { name: "totalTaxValue" }); ok = false; }
+        if !seen[11] { r.error(None, crate::read::ContentError::MissingAttribute { name: "totalGrossRevenueB" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f5) = f5 else { return Ok(None) };
+        let Some(f6) = f6 else { return Ok(None) };
+        let Some(f7) = f7 else { return Ok(None) };
+        let Some(f10) = f10 else { return Ok(None) };
+        let Some(f11) = f11 else { return Ok(None) };
+        Ok(Some(Self { tax_value: f0, payment: f1, any: f2, iban: f3, bank_account_number: f4, bank_account_name: f5, bank_account_country: f6, bank_account_currency: f7, opening_date: f8, closing_date: f9, total_tax_value: f10, total_gross_revenue_b: f11 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["taxValue", "payment", "any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.iban { w.attribute("iban", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.bank_account_number { w.attribute("bankAccountNumber", &crate::write::XmlText::to_text(v)); }
+        w.attribute("bankAccountName", &crate::write::XmlText::to_text(&self.bank_account_name));
+        w.attribute("bankAccountCountry", &crate::write::XmlText::to_text(&self.bank_account_country));
+        w.attribute("bankAccountCurrency", &crate::write::XmlText::to_text(&self.bank_account_currency));
+        if let Some(v) = &self.opening_date { w.attribute("openingDate", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.closing_date { w.attribute("closingDate", &crate::write::XmlText::to_text(v)); }
+        w.attribute("totalTaxValue", &crate::write::XmlText::to_text(&self.total_tax_value));
+        w.attribute("totalGrossRevenueB", &crate::write::XmlText::to_text(&self.total_gross_revenue_b));
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.tax_value { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/2", "taxValue"); }
+        for v in &self.payment { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/2", "payment"); }
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for LiabilityAccount {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for LiabilityAccount {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ListOfBankAccounts {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/2", "bankAccount")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/2", "bankAccount")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 6];
+        let mut f0: Vec<BankAccount> = Vec::new();
+        let mut f1: Vec<xs::AnyElement> = Vec::new();
+        let mut f2: Option<xs::Decimal> = None;
+        let mut f3: Option<xs::Decimal> = None;
+        let mut f4: Option<xs::Decimal> = None;
+        let mut f5: Option<xs::Decimal> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "totalTaxValue" => { seen[2] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@totalTaxValue"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalGrossRevenueA" => { seen[3] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@totalGrossRevenueA"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalGrossRevenueB" => { seen[4] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f4 = Some(v), Err(e) => { r.error(Some("@totalGrossRevenueB"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalWithHoldingTaxClaim" => { seen[5] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f5 = Some(v), Err(e) => { r.error(Some("@totalWithHoldingTaxClaim"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0196/2", "bankAccount") => 0,
+                (ns, _) if !ns.is_empty() => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <BankAccount as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f1.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[2] { r.error(None, crate::read::ContentError::MissingAttribute { name: "totalTaxValue" }); ok = false; }
+        if !seen[3] { r.error(None, crate::read::ContentError::MissingAttribute { name: "totalGrossRevenueA" }); ok = false; }
+        if !seen[4] { r.error(None, crate::read::ContentError::MissingAttribute { name: "totalGrossRevenueB" }); ok = false; }
+        if !seen[5] { r.error(None, crate::read::ContentError::MissingAttribute { name: "totalWithHoldingTaxClaim" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f2) = f2 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        let Some(f4) = f4 else { return Ok(None) };
+        let Some(f5) = f5 else { return Ok(None) };
+        Ok(Some(Self { bank_account: f0, any: f1, total_tax_value: f2, total_gross_revenue_a: f3, total_gross_revenue_b: f4, total_with_holding_tax_claim: f5 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["bankAccount", "any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("totalTaxValue", &crate::write::XmlText::to_text(&self.total_tax_value));
+        w.attribute("totalGrossRevenueA", &crate::write::XmlText::to_text(&self.total_gross_revenue_a));
+        w.attribute("totalGrossRevenueB", &crate::write::XmlText::to_text(&self.total_gross_revenue_b));
+        w.attribute("totalWithHoldingTaxClaim", &crate::write::XmlText::to_text(&self.total_with_holding_tax_claim));
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.bank_account { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/2", "bankAccount"); }
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for ListOfBankAccounts {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ListOfBankAccounts {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ListOfExpenses {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/2", "expense")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/2", "expense")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 5];
+        let mut f0: Vec<Expense> = Vec::new();
+        let mut f1: Vec<xs::AnyElement> = Vec::new();
+        let mut f2: Option<PositiveDecimal> = None;
+        let mut f3: Option<PositiveDecimal> = None;
+        let mut f4: Option<PositiveDecimal> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "totalExpenses" => { seen[2] = true; match <PositiveDecimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@totalExpenses"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalExpensesDeductible" => { seen[3] = true; match <PositiveDecimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@totalExpensesDeductible"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalExpensesDeductibleCanton" => { seen[4] = true; match <PositiveDecimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f4 = Some(v), Err(e) => { r.error(Some("@totalExpensesDeductibleCanton"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0196/2", "expense") => 0,
+                (ns, _) if !ns.is_empty() => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Expense as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f1.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[2] { r.error(None, crate::read::ContentError::MissingAttribute { name: "totalExpenses" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { expense: f0, any: f1, total_expenses: f2, total_expenses_deductible: f3, total_expenses_deductible_canton: f4 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["expense", "any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("totalExpenses", &crate::write::XmlText::to_text(&self.total_expenses));
+        if let Some(v) = &self.total_expenses_deductible { w.attribute("totalExpensesDeductible", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.total_expenses_deductible_canton { w.attribute("totalExpensesDeductibleCanton", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.expense { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/2", "expense"); }
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for ListOfExpenses {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ListOfExpenses {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ListOfLiabilities {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/2", "liabilityAccount")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/2", "liabilityAccount")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Vec<LiabilityAccount> = Vec::new();
+        let mut f1: Vec<xs::AnyElement> = Vec::new();
+        let mut f2: Option<PositiveDecimal> = None;
+        let mut f3: Option<PositiveDecimal> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "totalTaxValue" => { seen[2] = true; match <PositiveDecimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@totalTaxValue"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalGrossRevenueB" => { seen[3] = true; match <PositiveDecimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@totalGrossRevenueB"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0196/2", "liabilityAccount") => 0,
+                (ns, _) if !ns.is_empty() => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <LiabilityAccount as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f1.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[2] { r.error(None, crate::read::ContentError::MissingAttribute { name: "totalTaxValue" }); ok = false; }
+        if !seen[3] { r.error(None, crate::read::ContentError::MissingAttribute { name: "totalGrossRevenueB" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f2) = f2 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        Ok(Some(Self { liability_account: f0, any: f1, total_tax_value: f2, total_gross_revenue_b: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["liabilityAccount", "any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("totalTaxValue", &crate::write::XmlText::to_text(&self.total_tax_value));
+        w.attribute("totalGrossRevenueB", &crate::write::XmlText::to_text(&self.total_gross_revenue_b));
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.liability_account { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/2", "liabilityAccount"); }
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for ListOfLiabilities {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ListOfLiabilities {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ListOfSecurities {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/2", "depot")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/2", "depot")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 13];
+        let mut f0: Vec<SecurityDepot> = Vec::new();
+        let mut f1: Vec<xs::AnyElement> = Vec::new();
+        let mut f2: Option<xs::Decimal> = None;
+        let mut f3: Option<xs::Decimal> = None;
+        let mut f4: Option<xs::Decimal> = None;
+        let mut f5: Option<xs::Decimal> = None;
+        let mut f6: Option<xs::Decimal> = None;
+        let mut f7: Option<xs::Decimal> = None;
+        let mut f8: Option<xs::Decimal> = None;
+        let mut f9: Option<xs::Decimal> = None;
+        let mut f10: Option<xs::Decimal> = None;
+        let mut f11: Option<xs::Decimal> = None;
+        let mut f12: Option<xs::Decimal> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "totalTaxValue" => { seen[2] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@totalTaxValue"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalGrossRevenueA" => { seen[3] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@totalGrossRevenueA"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalGrossRevenueACanton" => { seen[4] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f4 = Some(v), Err(e) => { r.error(Some("@totalGrossRevenueACanton"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalGrossRevenueB" => { seen[5] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f5 = Some(v), Err(e) => { r.error(Some("@totalGrossRevenueB"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalGrossRevenueBCanton" => { seen[6] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f6 = Some(v), Err(e) => { r.error(Some("@totalGrossRevenueBCanton"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalWithHoldingTaxClaim" => { seen[7] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f7 = Some(v), Err(e) => { r.error(Some("@totalWithHoldingTaxClaim"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalLumpSumTaxCredit" => { seen[8] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f8 = Some(v), Err(e) => { r.error(Some("@totalLumpSumTaxCredit"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalNonRecoverableTax" => { seen[9] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f9 = Some(v), Err(e) => { r.error(Some("@totalNonRecoverableTax"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalAdditionalWithHoldingTaxUSA" => { seen[10] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f10 = Some(v), Err(e) => { r.error(Some("@totalAdditionalWithHoldingTaxUSA"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalGrossRevenueIUP" => { seen[11] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f11 = Some(v), Err(e) => { r.error(Some("@totalGrossRevenueIUP"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalGrossRevenueConversion" => { seen[12] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f12 = Some(v), Err(e) => { r.error(Some("@totalGrossRevenueConversion"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0196/2", "depot") => 0,
+                (ns, _) if !ns.is_empty() => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SecurityDepot as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f1.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[2] { r.error(None, crate::read::ContentError::MissingAttribute { name: "totalTaxValue" }); ok = false; }
+        if !seen[3] { r.error(None, crate::read::ContentError::MissingAttribute { name: "totalGrossRevenueA" }); ok = false; }
+        if !seen[5] { r.error(None, crate::read::ContentError::MissingAttribute { name: "totalGrossRevenueB" }); ok = false; }
+        if !seen[7] { r.error(None, crate::read::ContentError::MissingAttribute { name: "totalWithHoldingTaxClaim" }); ok = false; }
+        if !seen[8] { r.error(None, crate::read::ContentError::MissingAttribute { name: "totalLumpSumTaxCredit" }); ok = false; }
+        if !seen[9] { r.error(None, crate::read::ContentError::MissingAttribute { name: "totalNonRecoverableTax" }); ok = false; }
+        if !seen[10] { r.error(None, crate::read::ContentError::MissingAttribute { name: "totalAdditionalWithHoldingTaxUSA" }); ok = false; }
+        if !seen[11] { r.error(None, crate::read::ContentError::MissingAttribute { name: "totalGrossRevenueIUP" }); ok = false; }
+        if !seen[12] { r.error(None, crate::read::ContentError::MissingAttribute { name: "totalGrossRevenueConversion" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f2) = f2 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        let Some(f5) = f5 else { return Ok(None) };
+        let Some(f7) = f7 else { return Ok(None) };
+        let Some(f8) = f8 else { return Ok(None) };
+        let Some(f9) = f9 else { return Ok(None) };
+        let Some(f10) = f10 else { return Ok(None) };
+        let Some(f11) = f11 else { return Ok(None) };
+        let Some(f12) = f12 else { return Ok(None) };
+        Ok(Some(Self { depot: f0, any: f1, total_tax_value: f2, total_gross_revenue_a: f3, total_gross_revenue_a_canton: f4, total_gross_revenue_b: f5, total_gross_revenue_b_canton: f6, total_with_holding_tax_claim: f7, total_lump_sum_tax_credit: f8, total_non_recoverable_tax: f9, total_additional_with_holding_tax_usa: f10, total_gross_revenue_iup: f11, total_gross_revenue_conversion: f12 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["depot", "any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("totalTaxValue", &crate::write::XmlText::to_text(&self.total_tax_value));
+        w.attribute("totalGrossRevenueA", &crate::write::XmlText::to_text(&self.total_gross_revenue_a));
+        if let Some(v) = &self.total_gross_revenue_a_canton { w.attribute("totalGrossRevenueACanton", &crate::write::XmlText::to_text(v)); }
+        w.attribute("totalGrossRevenueB", &crate::write::XmlText::to_text(&self.total_gross_revenue_b));
+        if let Some(v) = &self.total_gross_revenue_b_canton { w.attribute("totalGrossRevenueBCanton", &crate::write::XmlText::to_text(v)); }
+        w.attribute("totalWithHoldingTaxClaim", &crate::write::XmlText::to_text(&self.total_with_holding_tax_claim));
+        w.attribute("totalLumpSumTaxCredit", &crate::write::XmlText::to_text(&self.total_lump_sum_tax_credit));
+        w.attribute("totalNonRecoverableTax", &crate::write::XmlText::to_text(&self.total_non_recoverable_tax));
+        w.attribute("totalAdditionalWithHoldingTaxUSA", &crate::write::XmlText::to_text(&self.total_additional_with_holding_tax_usa));
+        w.attribute("totalGrossRevenueIUP", &crate::write::XmlText::to_text(&self.total_gross_revenue_iup));
+        w.attribute("totalGrossRevenueConversion", &crate::write::XmlText::to_text(&self.total_gross_revenue_conversion));
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.depot { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/2", "depot"); }
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for ListOfSecurities {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ListOfSecurities {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl SecurityDepot {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/2", "security")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/2", "security")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Vec<SecuritySecurity> = Vec::new();
+        let mut f1: Vec<xs::AnyElement> = Vec::new();
+        let mut f2: Option<DepotNumber> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "depotNumber" => { seen[2] = true; match <DepotNumber as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@depotNumber"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0196/2", "security") => 0,
+                (ns, _) if !ns.is_empty() => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SecuritySecurity as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f1.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[2] { r.error(None, crate::read::ContentError::MissingAttribute { name: "depotNumber" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { security: f0, any: f1, depot_number: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["security", "any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("depotNumber", &crate::write::XmlText::to_text(&self.depot_number));
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.security { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/2", "security"); }
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for SecurityDepot {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for SecurityDepot {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl SecurityPayment {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/2", "purchase") | ("http://www.ech.ch/xmlns/eCH-0196/2", "disposition")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/2", "purchase") | ("http://www.ech.ch/xmlns/eCH-0196/2", "disposition")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 32];
+        let mut f0: Vec<SecurityPurchaseDisposition> = Vec::new();
+        let mut f1: Option<SecurityPurchaseDisposition> = None;
+        let mut f2: Vec<xs::AnyElement> = Vec::new();
+        let mut f3: Option<xs::Date> = None;
+        let mut f4: Option<xs::Date> = None;
+        let mut f5: Option<SecurityPaymentName> = None;
+        let mut f6: Option<QuotationType> = None;
+        let mut f7: Option<xs::Decimal> = None;
+        let mut f8: Option<CurrencyIdISO3> = None;
+        let mut f9: Option<xs::Decimal> = None;
+        let mut f10: Option<xs::Decimal> = None;
+        let mut f11: Option<xs::Decimal> = None;
+        let mut f12: Option<xs::Decimal> = None;
+        let mut f13: Option<xs::Decimal> = None;
+        let mut f14: Option<xs::Decimal> = None;
+        let mut f15: Option<xs::Decimal> = None;
+        let mut f16: Option<xs::Decimal> = None;
+        let mut f17: Option<bool> = None;
+        let mut f18: Option<xs::Decimal> = None;
+        let mut f19: Option<xs::Decimal> = None;
+        let mut f20: Option<xs::Decimal> = None;
+        let mut f21: Option<xs::Decimal> = None;
+        let mut f22: Option<xs::Decimal> = None;
+        let mut f23: Option<bool> = None;
+        let mut f24: Option<bool> = None;
+        let mut f25: Option<bool> = None;
+        let mut f26: Option<bool> = None;
+        let mut f27: Option<bool> = None;
+        let mut f28: Option<bool> = None;
+        let mut f29: Option<bool> = None;
+        let mut f30: Option<bool> = None;
+        let mut f31: Option<Sign> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "paymentDate" => { seen[3] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@paymentDate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "exDate" => { seen[4] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f4 = Some(v), Err(e) => { r.error(Some("@exDate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "name" => { seen[5] = true; match <SecurityPaymentName as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f5 = Some(v), Err(e) => { r.error(Some("@name"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "quotationType" => { seen[6] = true; match <QuotationType as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f6 = Some(v), Err(e) => { r.error(Some("@quotationType"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "quantity" => { seen[7] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f7 = Some(v), Err(e) => { r.error(Some("@quantity"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "amountCurrency" => { seen[8] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f8 = Some(v), Err(e) => { r.error(Some("@amountCurrency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "amountPerUnit" => { seen[9] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f9 = Some(v), Err(e) => { r.error(Some("@amountPerUnit"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "amount" => { seen[10] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f10 = Some(v), Err(e) => { r.error(Some("@amount"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "exchangeRate" => { seen[11] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f11 = Some(v), Err(e) => { r.error(Some("@exchangeRate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "grossRevenueA" => { seen[12] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f12 = Some(v), Err(e) => { r.error(Some("@grossRevenueA"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "grossRevenueACanton" => { seen[13] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f13 = Some(v), Err(e) => { r.error(Some("@grossRevenueACanton"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "grossRevenueB" => { seen[14] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f14 = Some(v), Err(e) => { r.error(Some("@grossRevenueB"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "grossRevenueBCanton" => { seen[15] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f15 = Some(v), Err(e) => { r.error(Some("@grossRevenueBCanton"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "withHoldingTaxClaim" => { seen[16] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f16 = Some(v), Err(e) => { r.error(Some("@withHoldingTaxClaim"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "lumpSumTaxCredit" => { seen[17] = true; match <bool as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f17 = Some(v), Err(e) => { r.error(Some("@lumpSumTaxCredit"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "lumpSumTaxCreditPercent" => { seen[18] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f18 = Some(v), Err(e) => { r.error(Some("@lumpSumTaxCreditPercent"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "lumpSumTaxCreditAmount" => { seen[19] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f19 = Some(v), Err(e) => { r.error(Some("@lumpSumTaxCreditAmount"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "nonRecoverableTaxPercent" => { seen[20] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f20 = Some(v), Err(e) => { r.error(Some("@nonRecoverableTaxPercent"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "nonRecoverableTaxAmount" => { seen[21] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f21 = Some(v), Err(e) => { r.error(Some("@nonRecoverableTaxAmount"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "additionalWithHoldingTaxUSA" => { seen[22] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f22 = Some(v), Err(e) => { r.error(Some("@additionalWithHoldingTaxUSA"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "iup" => { seen[23] = true; match <bool as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f23 = Some(v), Err(e) => { r.error(Some("@iup"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "conversion" => { seen[24] = true; match <bool as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f24 = Some(v), Err(e) => { r.error(Some("@conversion"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "gratis" => { seen[25] = true; match <bool as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f25 = Some(v), Err(e) => { r.error(Some("@gratis"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "securitiesLending" => { seen[26] = true; match <bool as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f26 = Some(v), Err(e) => { r.error(Some("@securitiesLending"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "lendingFee" => { seen[27] = true; match <bool as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f27 = Some(v), Err(e) => { r.error(Some("@lendingFee"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "retrocession" => { seen[28] = true; match <bool as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f28 = Some(v), Err(e) => { r.error(Some("@retrocession"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "undefined" => { seen[29] = true; match <bool as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f29 = Some(v), Err(e) => { r.error(Some("@undefined"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "kursliste" => { seen[30] = true; match <bool as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f30 = Some(v), Err(e) => { r.error(Some("@kursliste"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "sign" => { seen[31] = true; match <Sign as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f31 = Some(v), Err(e) => { r.error(Some("@sign"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0196/2", "purchase") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0196/2", "disposition") => 1,
+                (ns, _) if !ns.is_empty() => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SecurityPurchaseDisposition as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SecurityPurchaseDisposition as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "disposition", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f2.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[3] { r.error(None, crate::read::ContentError::MissingAttribute { name: "paymentDate" }); ok = false; }
+        if !seen[6] { r.error(None, crate::read::ContentError::MissingAttribute { name: "quotationType" }); ok = false; }
+        if !seen[7] { r.error(None, crate::read::ContentError::MissingAttribute { name: "quantity" }); ok = false; }
+        if !seen[8] { r.error(None, crate::read::ContentError::MissingAttribute { name: "amountCurrency" }); ok = false; }
+        if !seen[17] { r.error(None, crate::read::ContentError::MissingAttribute { name: "lumpSumTaxCredit" }); ok = false; }
+        if !seen[23] { r.error(None, crate::read::ContentError::MissingAttribute { name: "iup" }); ok = false; }
+        if !seen[24] { r.error(None, crate::read::ContentError::MissingAttribute { name: "conversion" }); ok = false; }
+        if !seen[25] { r.error(None, crate::read::ContentError::MissingAttribute { name: "gratis" }); ok = false; }
+        if !seen[26] { r.error(None, crate::read::ContentError::MissingAttribute { name: "securitiesLending" }); ok = false; }
+        if !seen[27] { r.error(None, crate::read::ContentError::MissingAttribute { name: "lendingFee" }); ok = false; }
+        if !seen[28] { r.error(None, crate::read::ContentError::MissingAttribute { name: "retrocession" }); ok = false; }
+        if !seen[29] { r.error(None, crate::read::ContentError::MissingAttribute { name: "undefined" }); ok = false; }
+        if !seen[30] { r.error(None, crate::read::ContentError::MissingAttribute { name: "kursliste" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f3) = f3 else { return Ok(None) };
+        let Some(f6) = f6 else { return Ok(None) };
+        let Some(f7) = f7 else { return Ok(None) };
+        let Some(f8) = f8 else { return Ok(None) };
+        let Some(f17) = f17 else { return Ok(None) };
+        let Some(f23) = f23 else { return Ok(None) };
+        let Some(f24) = f24 else { return Ok(None) };
+        let Some(f25) = f25 else { return Ok(None) };
+        let Some(f26) = f26 else { return Ok(None) };
+        let Some(f27) = f27 else { return Ok(None) };
+        let Some(f28) = f28 else { return Ok(None) };
+        let Some(f29) = f29 else { return Ok(None) };
+        let Some(f30) = f30 else { return Ok(None) };
+        Ok(Some(Self { purchase: f0, disposition: f1, any: f2, payment_date: f3, ex_date: f4, name: f5, quotation_type: f6, quantity: f7, amount_currency: f8, amount_per_unit: f9, amount: f10, exchange_rate: f11, gross_revenue_a: f12, gross_revenue_a_canton: f13, gross_revenue_b: f14, gross_revenue_b_canton: f15, with_holding_tax_claim: f16, lump_sum_tax_credit: f17, lump_sum_tax_credit_percent: f18, lump_sum_tax_credit_amount: f19, non_recoverable_tax_percent: f20, non_recoverable_tax_amount: f21, additional_with_holding_tax_usa: f22, iup: f23, conversion: f24, gratis: f25, securities_lending: f26, lending_fee: f27, retrocession: f28, undefined: f29, kursliste: f30, sign: f31 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["purchase", "disposition", "any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("paymentDate", &crate::write::XmlText::to_text(&self.payment_date));
+        if let Some(v) = &self.ex_date { w.attribute("exDate", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.name { w.attribute("name", &crate::write::XmlText::to_text(v)); }
+        w.attribute("quotationType", &crate::write::XmlText::to_text(&self.quotation_type));
+        w.attribute("quantity", &crate::write::XmlText::to_text(&self.quantity));
+        w.attribute("amountCurrency", &crate::write::XmlText::to_text(&self.amount_currency));
+        if let Some(v) = &self.amount_per_unit { w.attribute("amountPerUnit", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.amount { w.attribute("amount", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.exchange_rate { w.attribute("exchangeRate", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.gross_revenue_a { w.attribute("grossRevenueA", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.gross_revenue_a_canton { w.attribute("grossRevenueACanton", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.gross_revenue_b { w.attribute("grossRevenueB", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.gross_revenue_b_canton { w.attribute("grossRevenueBCanton", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.with_holding_tax_claim { w.attribute("withHoldingTaxClaim", &crate::write::XmlText::to_text(v)); }
+        w.attribute("lumpSumTaxCredit", &crate::write::XmlText::to_text(&self.lump_sum_tax_credit));
+        if let Some(v) = &self.lump_sum_tax_credit_percent { w.attribute("lumpSumTaxCreditPercent", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.lump_sum_tax_credit_amount { w.attribute("lumpSumTaxCreditAmount", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.non_recoverable_tax_percent { w.attribute("nonRecoverableTaxPercent", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.non_recoverable_tax_amount { w.attribute("nonRecoverableTaxAmount", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.additional_with_holding_tax_usa { w.attribute("additionalWithHoldingTaxUSA", &crate::write::XmlText::to_text(v)); }
+        w.attribute("iup", &crate::write::XmlText::to_text(&self.iup));
+        w.attribute("conversion", &crate::write::XmlText::to_text(&self.conversion));
+        w.attribute("gratis", &crate::write::XmlText::to_text(&self.gratis));
+        w.attribute("securitiesLending", &crate::write::XmlText::to_text(&self.securities_lending));
+        w.attribute("lendingFee", &crate::write::XmlText::to_text(&self.lending_fee));
+        w.attribute("retrocession", &crate::write::XmlText::to_text(&self.retrocession));
+        w.attribute("undefined", &crate::write::XmlText::to_text(&self.undefined));
+        w.attribute("kursliste", &crate::write::XmlText::to_text(&self.kursliste));
+        if let Some(v) = &self.sign { w.attribute("sign", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.purchase { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/2", "purchase"); }
+        if let Some(v) = &self.disposition { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/2", "disposition"); }
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for SecurityPayment {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for SecurityPayment {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl SecurityPurchaseDisposition {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 11];
+        let mut f0: Vec<xs::AnyElement> = Vec::new();
+        let mut f1: Option<xs::Date> = None;
+        let mut f2: Option<QuotationType> = None;
+        let mut f3: Option<xs::Decimal> = None;
+        let mut f4: Option<xs::Decimal> = None;
+        let mut f5: Option<CurrencyIdISO3> = None;
+        let mut f6: Option<xs::Decimal> = None;
+        let mut f7: Option<xs::Decimal> = None;
+        let mut f8: Option<xs::Decimal> = None;
+        let mut f9: Option<xs::Decimal> = None;
+        let mut f10: Option<xs::Decimal> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "referenceDate" => { seen[1] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f1 = Some(v), Err(e) => { r.error(Some("@referenceDate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "quotationType" => { seen[2] = true; match <QuotationType as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@quotationType"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "quantity" => { seen[3] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@quantity"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "bondFloor" => { seen[4] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f4 = Some(v), Err(e) => { r.error(Some("@bondFloor"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "balanceCurrency" => { seen[5] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f5 = Some(v), Err(e) => { r.error(Some("@balanceCurrency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "unitPrice" => { seen[6] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f6 = Some(v), Err(e) => { r.error(Some("@unitPrice"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "balance" => { seen[7] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f7 = Some(v), Err(e) => { r.error(Some("@balance"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "reductionCost" => { seen[8] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f8 = Some(v), Err(e) => { r.error(Some("@reductionCost"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "exchangeRate" => { seen[9] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f9 = Some(v), Err(e) => { r.error(Some("@exchangeRate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "value" => { seen[10] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f10 = Some(v), Err(e) => { r.error(Some("@value"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, _) if !ns.is_empty() => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[1] { r.error(None, crate::read::ContentError::MissingAttribute { name: "referenceDate" }); ok = false; }
+        if !seen[2] { r.error(None, crate::read::ContentError::MissingAttribute { name: "quotationType" }); ok = false; }
+        if !seen[3] { r.error(None, crate::read::ContentError::MissingAttribute { name: "quantity" }); ok = false; }
+        if !seen[5] { r.error(None, crate::read::ContentError::MissingAttribute { name: "balanceCurrency" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        let Some(f5) = f5 else { return Ok(None) };
+        Ok(Some(Self { any: f0, reference_date: f1, quotation_type: f2, quantity: f3, bond_floor: f4, balance_currency: f5, unit_price: f6, balance: f7, reduction_cost: f8, exchange_rate: f9, value: f10 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("referenceDate", &crate::write::XmlText::to_text(&self.reference_date));
+        w.attribute("quotationType", &crate::write::XmlText::to_text(&self.quotation_type));
+        w.attribute("quantity", &crate::write::XmlText::to_text(&self.quantity));
+        if let Some(v) = &self.bond_floor { w.attribute("bondFloor", &crate::write::XmlText::to_text(v)); }
+        w.attribute("balanceCurrency", &crate::write::XmlText::to_text(&self.balance_currency));
+        if let Some(v) = &self.unit_price { w.attribute("unitPrice", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.balance { w.attribute("balance", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.reduction_cost { w.attribute("reductionCost", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.exchange_rate { w.attribute("exchangeRate", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.value { w.attribute("value", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for SecurityPurchaseDisposition {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for SecurityPurchaseDisposition {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl SecuritySecurity {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/2", "taxValue") | ("http://www.ech.ch/xmlns/eCH-0196/2", "payment") | ("http://www.ech.ch/xmlns/eCH-0196/2", "stock") | ("http://www.ech.ch/xmlns/eCH-0196/2", "uid")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/2", "taxValue") | ("http://www.ech.ch/xmlns/eCH-0196/2", "payment") | ("http://www.ech.ch/xmlns/eCH-0196/2", "stock") | ("http://www.ech.ch/xmlns/eCH-0196/2", "uid")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 26];
+        let mut f0: Option<SecurityTaxValue> = None;
+        let mut f1: Vec<SecurityPayment> = Vec::new();
+        let mut f2: Vec<SecurityStock> = Vec::new();
+        let mut f3: Option<crate::ech0097::v4::UidStructure> = None;
+        let mut f4: Vec<xs::AnyElement> = Vec::new();
+        let mut f5: Option<u64> = None;
+        let mut f6: Option<ValorNumber> = None;
+        let mut f7: Option<Isin> = None;
+        let mut f8: Option<crate::ech0008::v3::CountryIdISO2> = None;
+        let mut f9: Option<crate::ech0010::v7::Town> = None;
+        let mut f10: Option<CurrencyIdISO3> = None;
+        let mut f11: Option<QuotationType> = None;
+        let mut f12: Option<xs::Decimal> = None;
+        let mut f13: Option<SecurityCategory> = None;
+        let mut f14: Option<SecurityType> = None;
+        let mut f15: Option<SecurityName> = None;
+        let mut f16: Option<xs::Date> = None;
+        let mut f17: Option<xs::Date> = None;
+        let mut f18: Option<xs::Date> = None;
+        let mut f19: Option<xs::Decimal> = None;
+        let mut f20: Option<xs::Decimal> = None;
+        let mut f21: Option<xs::Decimal> = None;
+        let mut f22: Option<xs::Decimal> = None;
+        let mut f23: Option<bool> = None;
+        let mut f24: Option<bool> = None;
+        let mut f25: Option<bool> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "positionId" => { seen[5] = true; match <u64 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f5 = Some(v), Err(e) => { r.error(Some("@positionId"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "valorNumber" => { seen[6] = true; match <ValorNumber as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f6 = Some(v), Err(e) => { r.error(Some("@valorNumber"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "isin" => { seen[7] = true; match <Isin as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f7 = Some(v), Err(e) => { r.error(Some("@isin"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "country" => { seen[8] = true; match <crate::ech0008::v3::CountryIdISO2 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f8 = Some(v), Err(e) => { r.error(Some("@country"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "city" => { seen[9] = true; match <crate::ech0010::v7::Town as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f9 = Some(v), Err(e) => { r.error(Some("@city"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "currency" => { seen[10] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f10 = Some(v), Err(e) => { r.error(Some("@currency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "quotationType" => { seen[11] = true; match <QuotationType as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f11 = Some(v), Err(e) => { r.error(Some("@quotationType"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "nominalValue" => { seen[12] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f12 = Some(v), Err(e) => { r.error(Some("@nominalValue"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "securityCategory" => { seen[13] = true; match <SecurityCategory as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f13 = Some(v), Err(e) => { r.error(Some("@securityCategory"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "securityType" => { seen[14] = true; match <SecurityType as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f14 = Some(v), Err(e) => { r.error(Some("@securityType"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "securityName" => { seen[15] = true; match <SecurityName as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f15 = Some(v), Err(e) => { r.error(Some("@securityName"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "issueDate" => { seen[16] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f16 = Some(v), Err(e) => { r.error(Some("@issueDate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "redemptionDate" => { seen[17] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f17 = Some(v), Err(e) => { r.error(Some("@redemptionDate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "redemptionDateEarly" => { seen[18] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f18 = Some(v), Err(e) => { r.error(Some("@redemptionDateEarly"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "issuePrice" => { seen[19] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f19 = Some(v), Err(e) => { r.error(Some("@issuePrice"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "redemptionPrice" => { seen[20] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f20 = Some(v), Err(e) => { r.error(Some("@redemptionPrice"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "redemptionPriceEarly" => { seen[21] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f21 = Some(v), Err(e) => { r.error(Some("@redemptionPriceEarly"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "interestRate" => { seen[22] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f22 = Some(v), Err(e) => { r.error(Some("@interestRate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "variableInterest" => { seen[23] = true; match <bool as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f23 = Some(v), Err(e) => { r.error(Some("@variableInterest"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "iup" => { seen[24] = true; match <bool as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f24 = Some(v), Err(e) => { r.error(Some("@iup"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "bfp" => { seen[25] = true; match <bool as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f25 = Some(v), Err(e) => { r.error(Some("@bfp"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0196/2", "taxValue") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0196/2", "payment") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0196/2", "stock") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0196/2", "uid") => 3,
+                (ns, _) if !ns.is_empty() => 4,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SecurityTaxValue as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "taxValue", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SecurityPayment as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SecurityStock as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0097::v4::UidStructure as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "uid", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f4.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[5] { r.error(None, crate::read::ContentError::MissingAttribute { name: "positionId" }); ok = false; }
+        if !seen[8] { r.error(None, crate::read::ContentError::MissingAttribute { name: "country" }); ok = false; }
+        if !seen[10] { r.error(None, crate::read::ContentError::MissingAttribute { name: "currency" }); ok = false; }
+        if !seen[11] { r.error(None, crate::read::ContentError::MissingAttribute { name: "quotationType" }); ok = false; }
+        if !seen[13] { r.error(None, crate::read::ContentError::MissingAttribute { name: "securityCategory" }); ok = false; }
+        if !seen[15] { r.error(None, crate::read::ContentError::MissingAttribute { name: "securityName" }); ok = false; }
+        if !seen[23] { r.error(None, crate::read::ContentError::MissingAttribute { name: "variableInterest" }); ok = false; }
+        if !seen[24] { r.error(None, crate::read::ContentError::MissingAttribute { name: "iup" }); ok = false; }
+        if !seen[25] { r.error(None, crate::read::ContentError::MissingAttribute { name: "bfp" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f5) = f5 else { return Ok(None) };
+        let Some(f8) = f8 else { return Ok(None) };
+        let Some(f10) = f10 else { return Ok(None) };
+        let Some(f11) = f11 else { return Ok(None) };
+        let Some(f13) = f13 else { return Ok(None) };
+        let Some(f15) = f15 else { return Ok(None) };
+        let Some(f23) = f23 else { return Ok(None) };
+        let Some(f24) = f24 else { return Ok(None) };
+        let Some(f25) = f25 else { return Ok(None) };
+        Ok(Some(Self { tax_value: f0, payment: f1, stock: f2, uid: f3, any: f4, position_id: f5, valor_number: f6, isin: f7, country: f8, city: f9, currency: f10, quotation_type: f11, nominal_value: f12, security_category: f13, security_type: f14, security_name: f15, issue_date: f16, redemption_date: f17, redemption_date_early: f18, issue_price: f19, redemption_price: f20, redemption_price_early: f21, interest_rate: f22, variable_interest: f23, iup: f24, bfp: f25 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["taxValue", "payment", "stock", "uid", "any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("positionId", &crate::write::XmlText::to_text(&self.position_id));
+        if let Some(v) = &self.valor_number { w.attribute("valorNumber", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.isin { w.attribute("isin", &crate::write::XmlText::to_text(v)); }
+        w.attribute("country", &crate::write::XmlText::to_text(&self.country));
+        if let Some(v) = &self.city { w.attribute("city", &crate::write::XmlText::to_text(v)); }
+        w.attribute("currency", &crate::write::XmlText::to_text(&self.currency));
+        w.attribute("quotationType", &crate::write::XmlText::to_text(&self.quotation_type));
+        if let Some(v) = &self.nominal_value { w.attribute("nominalValue", &crate::write::XmlText::to_text(v)); }
+        w.attribute("securityCategory", &crate::write::XmlText::to_text(&self.security_category));
+        if let Some(v) = &self.security_type { w.attribute("securityType", &crate::write::XmlText::to_text(v)); }
+        w.attribute("securityName", &crate::write::XmlText::to_text(&self.security_name));
+        if let Some(v) = &self.issue_date { w.attribute("issueDate", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.redemption_date { w.attribute("redemptionDate", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.redemption_date_early { w.attribute("redemptionDateEarly", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.issue_price { w.attribute("issuePrice", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.redemption_price { w.attribute("redemptionPrice", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.redemption_price_early { w.attribute("redemptionPriceEarly", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.interest_rate { w.attribute("interestRate", &crate::write::XmlText::to_text(v)); }
+        w.attribute("variableInterest", &crate::write::XmlText::to_text(&self.variable_interest));
+        w.attribute("iup", &crate::write::XmlText::to_text(&self.iup));
+        w.attribute("bfp", &crate::write::XmlText::to_text(&self.bfp));
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.tax_value { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/2", "taxValue"); }
+        for v in &self.payment { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/2", "payment"); }
+        for v in &self.stock { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/2", "stock"); }
+        if let Some(v) = &self.uid { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/2", "uid"); }
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for SecuritySecurity {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for SecuritySecurity {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl SecurityStock {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 14];
+        let mut f0: Vec<xs::AnyElement> = Vec::new();
+        let mut f1: Option<xs::Date> = None;
+        let mut f2: Option<bool> = None;
+        let mut f3: Option<SecurityStockName> = None;
+        let mut f4: Option<QuotationType> = None;
+        let mut f5: Option<xs::Decimal> = None;
+        let mut f6: Option<CurrencyIdISO3> = None;
+        let mut f7: Option<xs::Decimal> = None;
+        let mut f8: Option<xs::Decimal> = None;
+        let mut f9: Option<xs::Decimal> = None;
+        let mut f10: Option<xs::Decimal> = None;
+        let mut f11: Option<xs::Decimal> = None;
+        let mut f12: Option<bool> = None;
+        let mut f13: Option<xs::Date> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "referenceDate" => { seen[1] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f1 = Some(v), Err(e) => { r.error(Some("@referenceDate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "mutation" => { seen[2] = true; match <bool as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@mutation"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "name" => { seen[3] = true; match <SecurityStockName as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@name"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "quotationType" => { seen[4] = true; match <QuotationType as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f4 = Some(v), Err(e) => { r.error(Some("@quotationType"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "quantity" => { seen[5] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f5 = Some(v), Err(e) => { r.error(Some("@quantity"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "balanceCurrency" => { seen[6] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f6 = Some(v), Err(e) => { r.error(Some("@balanceCurrency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "unitPrice" => { seen[7] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f7 = Some(v), Err(e) => { r.error(Some("@unitPrice"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "balance" => { seen[8] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f8 = Some(v), Err(e) => { r.error(Some("@balance"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "reductionCost" => { seen[9] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f9 = Some(v), Err(e) => { r.error(Some("@reductionCost"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "exchangeRate" => { seen[10] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f10 = Some(v), Err(e) => { r.error(Some("@exchangeRate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "value" => { seen[11] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f11 = Some(v), Err(e) => { r.error(Some("@value"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "blocked" => { seen[12] = true; match <bool as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f12 = Some(v), Err(e) => { r.error(Some("@blocked"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "blockingTo" => { seen[13] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f13 = Some(v), Err(e) => { r.error(Some("@blockingTo"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, _) if !ns.is_empty() => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[1] { r.error(None, crate::read::ContentError::MissingAttribute { name: "referenceDate" }); ok = false; }
+        if !seen[2] { r.error(None, crate::read::ContentError::MissingAttribute { name: "mutation" }); ok = false; }
+        if !seen[4] { r.error(None, crate::read::ContentError::MissingAttribute { name: "quotationType" }); ok = false; }
+        if !seen[5] { r.error(None, crate::read::ContentError::MissingAttribute { name: "quantity" }); ok = false; }
+        if !seen[6] { r.error(None, crate::read::ContentError::MissingAttribute { name: "balanceCurrency" }); ok = false; }
+        if !seen[12] { r.error(None, crate::read::ContentError::MissingAttribute { name: "blocked" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        let Some(f4) = f4 else { return Ok(None) };
+        let Some(f5) = f5 else { return Ok(None) };
+        let Some(f6) = f6 else { return Ok(None) };
+        let Some(f12) = f12 else { return Ok(None) };
+        Ok(Some(Self { any: f0, reference_date: f1, mutation: f2, name: f3, quotation_type: f4, quantity: f5, balance_currency: f6, unit_price: f7, balance: f8, reduction_cost: f9, exchange_rate: f10, value: f11, blocked: f12, blocking_to: f13 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("referenceDate", &crate::write::XmlText::to_text(&self.reference_date));
+        w.attribute("mutation", &crate::write::XmlText::to_text(&self.mutation));
+        if let Some(v) = &self.name { w.attribute("name", &crate::write::XmlText::to_text(v)); }
+        w.attribute("quotationType", &crate::write::XmlText::to_text(&self.quotation_type));
+        w.attribute("quantity", &crate::write::XmlText::to_text(&self.quantity));
+        w.attribute("balanceCurrency", &crate::write::XmlText::to_text(&self.balance_currency));
+        if let Some(v) = &self.unit_price { w.attribute("unitPrice", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.balance { w.attribute("balance", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.reduction_cost { w.attribute("reductionCost", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.exchange_rate { w.attribute("exchangeRate", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.value { w.attribute("value", &crate::write::XmlText::to_text(v)); }
+        w.attribute("blocked", &crate::write::XmlText::to_text(&self.blocked));
+        if let Some(v) = &self.blocking_to { w.attribute("blockingTo", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for SecurityStock {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for SecurityStock {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl SecurityTaxValue {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 14];
+        let mut f0: Vec<xs::AnyElement> = Vec::new();
+        let mut f1: Option<xs::Date> = None;
+        let mut f2: Option<SecurityTaxValueName> = None;
+        let mut f3: Option<QuotationType> = None;
+        let mut f4: Option<xs::Decimal> = None;
+        let mut f5: Option<CurrencyIdISO3> = None;
+        let mut f6: Option<xs::Decimal> = None;
+        let mut f7: Option<xs::Decimal> = None;
+        let mut f8: Option<xs::Decimal> = None;
+        let mut f9: Option<xs::Decimal> = None;
+        let mut f10: Option<bool> = None;
+        let mut f11: Option<xs::Date> = None;
+        let mut f12: Option<bool> = None;
+        let mut f13: Option<bool> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "referenceDate" => { seen[1] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f1 = Some(v), Err(e) => { r.error(Some("@referenceDate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "name" => { seen[2] = true; match <SecurityTaxValueName as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@name"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "quotationType" => { seen[3] = true; match <QuotationType as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f3 = Some(v), Err(e) => { r.error(Some("@quotationType"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "quantity" => { seen[4] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f4 = Some(v), Err(e) => { r.error(Some("@quantity"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "balanceCurrency" => { seen[5] = true; match <CurrencyIdISO3 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f5 = Some(v), Err(e) => { r.error(Some("@balanceCurrency"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "unitPrice" => { seen[6] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f6 = Some(v), Err(e) => { r.error(Some("@unitPrice"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "balance" => { seen[7] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f7 = Some(v), Err(e) => { r.error(Some("@balance"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "exchangeRate" => { seen[8] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f8 = Some(v), Err(e) => { r.error(Some("@exchangeRate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "value" => { seen[9] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f9 = Some(v), Err(e) => { r.error(Some("@value"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "blocked" => { seen[10] = true; match <bool as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f10 = Some(v), Err(e) => { r.error(Some("@blocked"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "blockingTo" => { seen[11] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f11 = Some(v), Err(e) => { r.error(Some("@blockingTo"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "undefined" => { seen[12] = true; match <bool as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f12 = Some(v), Err(e) => { r.error(Some("@undefined"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "kursliste" => { seen[13] = true; match <bool as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f13 = Some(v), Err(e) => { r.error(Some("@kursliste"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, _) if !ns.is_empty() => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[1] { r.error(None, crate::read::ContentError::MissingAttribute { name: "referenceDate" }); ok = false; }
+        if !seen[3] { r.error(None, crate::read::ContentError::MissingAttribute { name: "quotationType" }); ok = false; }
+        if !seen[4] { r.error(None, crate::read::ContentError::MissingAttribute { name: "quantity" }); ok = false; }
+        if !seen[5] { r.error(None, crate::read::ContentError::MissingAttribute { name: "balanceCurrency" }); ok = false; }
+        if !seen[10] { r.error(None, crate::read::ContentError::MissingAttribute { name: "blocked" }); ok = false; }
+        if !seen[12] { r.error(None, crate::read::ContentError::MissingAttribute { name: "undefined" }); ok = false; }
+        if !seen[13] { r.error(None, crate::read::ContentError::MissingAttribute { name: "kursliste" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        let Some(f4) = f4 else { return Ok(None) };
+        let Some(f5) = f5 else { return Ok(None) };
+        let Some(f10) = f10 else { return Ok(None) };
+        let Some(f12) = f12 else { return Ok(None) };
+        let Some(f13) = f13 else { return Ok(None) };
+        Ok(Some(Self { any: f0, reference_date: f1, name: f2, quotation_type: f3, quantity: f4, balance_currency: f5, unit_price: f6, balance: f7, exchange_rate: f8, value: f9, blocked: f10, blocking_to: f11, undefined: f12, kursliste: f13 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("referenceDate", &crate::write::XmlText::to_text(&self.reference_date));
+        if let Some(v) = &self.name { w.attribute("name", &crate::write::XmlText::to_text(v)); }
+        w.attribute("quotationType", &crate::write::XmlText::to_text(&self.quotation_type));
+        w.attribute("quantity", &crate::write::XmlText::to_text(&self.quantity));
+        w.attribute("balanceCurrency", &crate::write::XmlText::to_text(&self.balance_currency));
+        if let Some(v) = &self.unit_price { w.attribute("unitPrice", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.balance { w.attribute("balance", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.exchange_rate { w.attribute("exchangeRate", &crate::write::XmlText::to_text(v)); }
+        if let Some(v) = &self.value { w.attribute("value", &crate::write::XmlText::to_text(v)); }
+        w.attribute("blocked", &crate::write::XmlText::to_text(&self.blocked));
+        if let Some(v) = &self.blocking_to { w.attribute("blockingTo", &crate::write::XmlText::to_text(v)); }
+        w.attribute("undefined", &crate::write::XmlText::to_text(&self.undefined));
+        w.attribute("kursliste", &crate::write::XmlText::to_text(&self.kursliste));
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for SecurityTaxValue {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for SecurityTaxValue {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl TaxStatementType {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/2", "institution") | ("http://www.ech.ch/xmlns/eCH-0196/2", "client") | ("http://www.ech.ch/xmlns/eCH-0196/2", "accompanyingLetter") | ("http://www.ech.ch/xmlns/eCH-0196/2", "listOfBankAccounts") | ("http://www.ech.ch/xmlns/eCH-0196/2", "listOfLiabilities") | ("http://www.ech.ch/xmlns/eCH-0196/2", "listOfExpenses") | ("http://www.ech.ch/xmlns/eCH-0196/2", "listOfSecurities")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0196/2", "institution") | ("http://www.ech.ch/xmlns/eCH-0196/2", "client") | ("http://www.ech.ch/xmlns/eCH-0196/2", "accompanyingLetter") | ("http://www.ech.ch/xmlns/eCH-0196/2", "listOfBankAccounts") | ("http://www.ech.ch/xmlns/eCH-0196/2", "listOfLiabilities") | ("http://www.ech.ch/xmlns/eCH-0196/2", "listOfExpenses") | ("http://www.ech.ch/xmlns/eCH-0196/2", "listOfSecurities")) || !ns.is_empty()
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 21];
+        let mut f0: Option<Institution> = None;
+        let mut f1: Vec<Client> = Vec::new();
+        let mut f2: Vec<AccompanyingLetter> = Vec::new();
+        let mut f3: Option<ListOfBankAccounts> = None;
+        let mut f4: Option<ListOfLiabilities> = None;
+        let mut f5: Option<ListOfExpenses> = None;
+        let mut f6: Option<ListOfSecurities> = None;
+        let mut f7: Vec<xs::AnyElement> = Vec::new();
+        let mut f8: Option<String> = None;
+        let mut f9: Option<xs::DateTime> = None;
+        let mut f10: Option<xs::GYear> = None;
+        let mut f11: Option<xs::Date> = None;
+        let mut f12: Option<xs::Date> = None;
+        let mut f13: Option<crate::ech0008::v3::CountryIdISO2> = None;
+        let mut f14: Option<crate::ech0007::v6::CantonAbbreviation> = None;
+        let mut f15: Option<xs::Decimal> = None;
+        let mut f16: Option<xs::Decimal> = None;
+        let mut f17: Option<xs::Decimal> = None;
+        let mut f18: Option<xs::Decimal> = None;
+        let mut f19: Option<xs::Decimal> = None;
+        let mut f20: Option<xs::Decimal> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "id" => { seen[8] = true; match <String as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f8 = Some(v), Err(e) => { r.error(Some("@id"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "creationDate" => { seen[9] = true; match <xs::DateTime as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f9 = Some(v), Err(e) => { r.error(Some("@creationDate"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "taxPeriod" => { seen[10] = true; match <xs::GYear as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f10 = Some(v), Err(e) => { r.error(Some("@taxPeriod"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "periodFrom" => { seen[11] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f11 = Some(v), Err(e) => { r.error(Some("@periodFrom"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "periodTo" => { seen[12] = true; match <xs::Date as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f12 = Some(v), Err(e) => { r.error(Some("@periodTo"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "country" => { seen[13] = true; match <crate::ech0008::v3::CountryIdISO2 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f13 = Some(v), Err(e) => { r.error(Some("@country"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "canton" => { seen[14] = true; match <crate::ech0007::v6::CantonAbbreviation as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f14 = Some(v), Err(e) => { r.error(Some("@canton"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalTaxValue" => { seen[15] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f15 = Some(v), Err(e) => { r.error(Some("@totalTaxValue"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalGrossRevenueA" => { seen[16] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f16 = Some(v), Err(e) => { r.error(Some("@totalGrossRevenueA"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalGrossRevenueACanton" => { seen[17] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f17 = Some(v), Err(e) => { r.error(Some("@totalGrossRevenueACanton"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalGrossRevenueB" => { seen[18] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f18 = Some(v), Err(e) => { r.error(Some("@totalGrossRevenueB"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalGrossRevenueBCanton" => { seen[19] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f19 = Some(v), Err(e) => { r.error(Some("@totalGrossRevenueBCanton"), crate::read::ContentError::Value(e)); ok = false; } } }
+                "totalWithHoldingTaxClaim" => { seen[20] = true; match <xs::Decimal as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f20 = Some(v), Err(e) => { r.error(Some("@totalWithHoldingTaxClaim"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0196/2", "institution") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0196/2", "client") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0196/2", "accompanyingLetter") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0196/2", "listOfBankAccounts") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0196/2", "listOfLiabilities") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0196/2", "listOfExpenses") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0196/2", "listOfSecurities") => 6,
+                (ns, _) if !ns.is_empty() => 7,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <Institution as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "institution", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Client as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <AccompanyingLetter as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ListOfBankAccounts as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "listOfBankAccounts", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ListOfLiabilities as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "listOfLiabilities", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ListOfExpenses as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "listOfExpenses", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ListOfSecurities as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "listOfSecurities", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let got = { let c = r.enter()?; Some(r.any(c)?) }; match got { Some(v) => f7.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "institution" }); ok = false; }
+        if f1.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "client", found: 0, min: 1 }); }
+        if !seen[8] { r.error(None, crate::read::ContentError::MissingAttribute { name: "id" }); ok = false; }
+        if !seen[9] { r.error(None, crate::read::ContentError::MissingAttribute { name: "creationDate" }); ok = false; }
+        if !seen[10] { r.error(None, crate::read::ContentError::MissingAttribute { name: "taxPeriod" }); ok = false; }
+        if !seen[11] { r.error(None, crate::read::ContentError::MissingAttribute { name: "periodFrom" }); ok = false; }
+        if !seen[12] { r.error(None, crate::read::ContentError::MissingAttribute { name: "periodTo" }); ok = false; }
+        if !seen[14] { r.error(None, crate::read::ContentError::MissingAttribute { name: "canton" }); ok = false; }
+        if !seen[15] { r.error(None, crate::read::ContentError::MissingAttribute { name: "totalTaxValue" }); ok = false; }
+        if !seen[16] { r.error(None, crate::read::ContentError::MissingAttribute { name: "totalGrossRevenueA" }); ok = false; }
+        if !seen[18] { r.error(None, crate::read::ContentError::MissingAttribute { name: "totalGrossRevenueB" }); ok = false; }
+        if !seen[20] { r.error(None, crate::read::ContentError::MissingAttribute { name: "totalWithHoldingTaxClaim" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f8) = f8 else { return Ok(None) };
+        let Some(f9) = f9 else { return Ok(None) };
+        let Some(f10) = f10 else { return Ok(None) };
+        let Some(f11) = f11 else { return Ok(None) };
+        let Some(f12) = f12 else { return Ok(None) };
+        let Some(f14) = f14 else { return Ok(None) };
+        let Some(f15) = f15 else { return Ok(None) };
+        let Some(f16) = f16 else { return Ok(None) };
+        let Some(f18) = f18 else { return Ok(None) };
+        let Some(f20) = f20 else { return Ok(None) };
+        Ok(Some(Self { institution: f0, client: f1, accompanying_letter: f2, list_of_bank_accounts: f3, list_of_liabilities: f4, list_of_expenses: f5, list_of_securities: f6, any: f7, id: f8, creation_date: f9, tax_period: f10, period_from: f11, period_to: f12, country: f13, canton: f14, total_tax_value: f15, total_gross_revenue_a: f16, total_gross_revenue_a_canton: f17, total_gross_revenue_b: f18, total_gross_revenue_b_canton: f19, total_with_holding_tax_claim: f20 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["institution", "client", "accompanyingLetter", "listOfBankAccounts", "listOfLiabilities", "listOfExpenses", "listOfSecurities", "any"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("id", &crate::write::XmlText::to_text(&self.id));
+        w.attribute("creationDate", &crate::write::XmlText::to_text(&self.creation_date));
+        w.attribute("taxPeriod", &crate::write::XmlText::to_text(&self.tax_period));
+        w.attribute("periodFrom", &crate::write::XmlText::to_text(&self.period_from));
+        w.attribute("periodTo", &crate::write::XmlText::to_text(&self.period_to));
+        if let Some(v) = &self.country { w.attribute("country", &crate::write::XmlText::to_text(v)); }
+        w.attribute("canton", &crate::write::XmlText::to_text(&self.canton));
+        w.attribute("totalTaxValue", &crate::write::XmlText::to_text(&self.total_tax_value));
+        w.attribute("totalGrossRevenueA", &crate::write::XmlText::to_text(&self.total_gross_revenue_a));
+        if let Some(v) = &self.total_gross_revenue_a_canton { w.attribute("totalGrossRevenueACanton", &crate::write::XmlText::to_text(v)); }
+        w.attribute("totalGrossRevenueB", &crate::write::XmlText::to_text(&self.total_gross_revenue_b));
+        if let Some(v) = &self.total_gross_revenue_b_canton { w.attribute("totalGrossRevenueBCanton", &crate::write::XmlText::to_text(v)); }
+        w.attribute("totalWithHoldingTaxClaim", &crate::write::XmlText::to_text(&self.total_with_holding_tax_claim));
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.institution; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/2", "institution"); }
+        for v in &self.client { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/2", "client"); }
+        for v in &self.accompanying_letter { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/2", "accompanyingLetter"); }
+        if let Some(v) = &self.list_of_bank_accounts { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/2", "listOfBankAccounts"); }
+        if let Some(v) = &self.list_of_liabilities { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/2", "listOfLiabilities"); }
+        if let Some(v) = &self.list_of_expenses { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/2", "listOfExpenses"); }
+        if let Some(v) = &self.list_of_securities { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0196/2", "listOfSecurities"); }
+        for v in &self.any { w.any(v); }
+    }
+}
+impl crate::read::XmlValue for TaxStatementType {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for TaxStatementType {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl TaxStatement {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        TaxStatementType::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        false
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let f0 = TaxStatementType::read_children(r, start, Some(Self::accepts_own))?;
+        ok &= f0.is_some();
+        let mut f1: Option<i64> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "minorVersion" => { seen[1] = true; match <i64 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f1 = Some(v), Err(e) => { r.error(Some("@minorVersion"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        if !seen[1] { r.error(None, crate::read::ContentError::MissingAttribute { name: "minorVersion" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { base: f0, minor_version: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        [].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        self.base.write_attributes(w);
+        w.attribute("minorVersion", &crate::write::XmlText::to_text(&self.minor_version));
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.base; v.write_children(w); }
+    }
+}
+impl crate::read::XmlValue for TaxStatement {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for TaxStatement {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}

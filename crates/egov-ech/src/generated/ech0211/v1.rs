@@ -707,3 +707,2487 @@ pub struct Delivery {
     pub choice: DeliveryChoice,
 }
 
+impl BuildingAuthority {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "buildingAuthorityIdentification"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "buildingAuthorityIdentification"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<crate::ech0097::v2::OrganisationIdentification> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "buildingAuthorityIdentification") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0097::v2::OrganisationIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "buildingAuthorityIdentification", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "buildingAuthorityIdentification" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { building_authority_identification: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["buildingAuthorityIdentification"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.building_authority_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "buildingAuthorityIdentification"); }
+    }
+}
+impl crate::read::XmlValue for BuildingAuthority {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for BuildingAuthority {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl DecisionRuling {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "ruling") | ("http://www.ech.ch/xmlns/eCH-0211/1", "date") | ("http://www.ech.ch/xmlns/eCH-0211/1", "rulingAuthority"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "ruling") | ("http://www.ech.ch/xmlns/eCH-0211/1", "date") | ("http://www.ech.ch/xmlns/eCH-0211/1", "rulingAuthority"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<Remark> = None;
+        let mut f1: Option<xs::Date> = None;
+        let mut f2: Option<crate::ech0097::v2::OrganisationIdentification> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "ruling") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "date") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "rulingAuthority") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <Remark as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "ruling", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <xs::Date as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "date", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <crate::ech0097::v2::OrganisationIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "rulingAuthority", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "ruling" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "date" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "rulingAuthority" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { ruling: f0, date: f1, ruling_authority: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["ruling", "date", "rulingAuthority"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.ruling; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "ruling"); }
+        { let v = &self.date; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "date"); }
+        { let v = &self.ruling_authority; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "rulingAuthority"); }
+    }
+}
+impl crate::read::XmlValue for DecisionRuling {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for DecisionRuling {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventAccompanyingReport {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "eventType") | ("http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationIdentification") | ("http://www.ech.ch/xmlns/eCH-0211/1", "directive") | ("http://www.ech.ch/xmlns/eCH-0211/1", "document") | ("http://www.ech.ch/xmlns/eCH-0211/1", "dossier"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "eventType") | ("http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationIdentification") | ("http://www.ech.ch/xmlns/eCH-0211/1", "directive") | ("http://www.ech.ch/xmlns/eCH-0211/1", "document") | ("http://www.ech.ch/xmlns/eCH-0211/1", "dossier"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 5];
+        let mut f0: Option<EventAccompanyingReportEventType> = None;
+        let mut f1: Option<PlanningPermissionApplicationIdentification> = None;
+        let mut f2: Option<crate::ech0147_t2::v1::Directive> = None;
+        let mut f3: Vec<crate::ech0147_t0::v1::Document> = Vec::new();
+        let mut f4: Option<crate::ech0147_t0::v1::Dossier> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "eventType") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationIdentification") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "directive") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "document") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "dossier") => 4,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <EventAccompanyingReportEventType as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "eventType", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <PlanningPermissionApplicationIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "planningPermissionApplicationIdentification", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <crate::ech0147_t2::v1::Directive as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "directive", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0147_t0::v1::Document as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3.push(v), None => ok = false } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0147_t0::v1::Dossier as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dossier", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "eventType" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "planningPermissionApplicationIdentification" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "directive" }); ok = false; }
+        if f3.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "document", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { event_type: f0, planning_permission_application_identification: f1, directive: f2, document: f3, dossier: f4 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["eventType", "planningPermissionApplicationIdentification", "directive", "document", "dossier"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.event_type; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "eventType"); }
+        { let v = &self.planning_permission_application_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationIdentification"); }
+        { let v = &self.directive; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "directive"); }
+        for v in &self.document { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "document"); }
+        if let Some(v) = &self.dossier { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "dossier"); }
+    }
+}
+impl crate::read::XmlValue for EventAccompanyingReport {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventAccompanyingReport {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventBaseDeliveryPlanningPermissionApplicationInformation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplication") | ("http://www.ech.ch/xmlns/eCH-0211/1", "dossier") | ("http://www.ech.ch/xmlns/eCH-0211/1", "relationshipToPerson") | ("http://www.ech.ch/xmlns/eCH-0211/1", "buildingAuthority") | ("http://www.ech.ch/xmlns/eCH-0211/1", "specialistDepartment"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplication") | ("http://www.ech.ch/xmlns/eCH-0211/1", "dossier") | ("http://www.ech.ch/xmlns/eCH-0211/1", "relationshipToPerson") | ("http://www.ech.ch/xmlns/eCH-0211/1", "buildingAuthority") | ("http://www.ech.ch/xmlns/eCH-0211/1", "specialistDepartment"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 5];
+        let mut f0: Option<PlanningPermissionApplication> = None;
+        let mut f1: Option<crate::ech0147_t0::v1::Dossier> = None;
+        let mut f2: Vec<RelationshipToPerson> = Vec::new();
+        let mut f3: Option<BuildingAuthority> = None;
+        let mut f4: Vec<SpecialistDepartment> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplication") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "dossier") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "relationshipToPerson") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "buildingAuthority") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "specialistDepartment") => 4,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <PlanningPermissionApplication as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "planningPermissionApplication", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0147_t0::v1::Dossier as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dossier", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <RelationshipToPerson as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <BuildingAuthority as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "buildingAuthority", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SpecialistDepartment as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "planningPermissionApplication" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "dossier" }); ok = false; }
+        if f2.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "relationshipToPerson", found: 0, min: 1 }); }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "buildingAuthority" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        Ok(Some(Self { planning_permission_application: f0, dossier: f1, relationship_to_person: f2, building_authority: f3, specialist_department: f4 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["planningPermissionApplication", "dossier", "relationshipToPerson", "buildingAuthority", "specialistDepartment"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.planning_permission_application; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplication"); }
+        { let v = &self.dossier; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "dossier"); }
+        for v in &self.relationship_to_person { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "relationshipToPerson"); }
+        { let v = &self.building_authority; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "buildingAuthority"); }
+        for v in &self.specialist_department { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "specialistDepartment"); }
+    }
+}
+impl crate::read::XmlValue for EventBaseDeliveryPlanningPermissionApplicationInformation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventBaseDeliveryPlanningPermissionApplicationInformation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventBaseDelivery {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationInformation"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationInformation"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Vec<EventBaseDeliveryPlanningPermissionApplicationInformation> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationInformation") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EventBaseDeliveryPlanningPermissionApplicationInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if f0.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "planningPermissionApplicationInformation", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { planning_permission_application_information: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["planningPermissionApplicationInformation"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.planning_permission_application_information { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationInformation"); }
+    }
+}
+impl crate::read::XmlValue for EventBaseDelivery {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventBaseDelivery {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventChangeContact {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "eventType") | ("http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationIdentification") | ("http://www.ech.ch/xmlns/eCH-0211/1", "directive") | ("http://www.ech.ch/xmlns/eCH-0211/1", "relationshipToPerson"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "eventType") | ("http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationIdentification") | ("http://www.ech.ch/xmlns/eCH-0211/1", "directive") | ("http://www.ech.ch/xmlns/eCH-0211/1", "relationshipToPerson"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<EventChangeContactEventType> = None;
+        let mut f1: Option<PlanningPermissionApplicationIdentification> = None;
+        let mut f2: Option<crate::ech0147_t2::v1::Directive> = None;
+        let mut f3: Vec<RelationshipToPerson> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "eventType") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationIdentification") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "directive") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "relationshipToPerson") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <EventChangeContactEventType as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "eventType", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <PlanningPermissionApplicationIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "planningPermissionApplicationIdentification", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0147_t2::v1::Directive as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "directive", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <RelationshipToPerson as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "eventType" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "planningPermissionApplicationIdentification" }); ok = false; }
+        if f3.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "relationshipToPerson", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { event_type: f0, planning_permission_application_identification: f1, directive: f2, relationship_to_person: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["eventType", "planningPermissionApplicationIdentification", "directive", "relationshipToPerson"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.event_type; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "eventType"); }
+        { let v = &self.planning_permission_application_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationIdentification"); }
+        if let Some(v) = &self.directive { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "directive"); }
+        for v in &self.relationship_to_person { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "relationshipToPerson"); }
+    }
+}
+impl crate::read::XmlValue for EventChangeContact {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventChangeContact {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventChangeResponsibility {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "eventType") | ("http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationIdentification") | ("http://www.ech.ch/xmlns/eCH-0211/1", "responsibleBuildingAuthority") | ("http://www.ech.ch/xmlns/eCH-0211/1", "dossier"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "eventType") | ("http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationIdentification") | ("http://www.ech.ch/xmlns/eCH-0211/1", "responsibleBuildingAuthority") | ("http://www.ech.ch/xmlns/eCH-0211/1", "dossier"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<EventChangeResponsibilityEventType> = None;
+        let mut f1: Option<PlanningPermissionApplicationIdentification> = None;
+        let mut f2: Option<BuildingAuthority> = None;
+        let mut f3: Option<crate::ech0147_t0::v1::Dossier> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "eventType") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationIdentification") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "responsibleBuildingAuthority") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "dossier") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <EventChangeResponsibilityEventType as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "eventType", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <PlanningPermissionApplicationIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "planningPermissionApplicationIdentification", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <BuildingAuthority as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "responsibleBuildingAuthority", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0147_t0::v1::Dossier as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dossier", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "eventType" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "planningPermissionApplicationIdentification" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "responsibleBuildingAuthority" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { event_type: f0, planning_permission_application_identification: f1, responsible_building_authority: f2, dossier: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["eventType", "planningPermissionApplicationIdentification", "responsibleBuildingAuthority", "dossier"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.event_type; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "eventType"); }
+        { let v = &self.planning_permission_application_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationIdentification"); }
+        { let v = &self.responsible_building_authority; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "responsibleBuildingAuthority"); }
+        if let Some(v) = &self.dossier { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "dossier"); }
+    }
+}
+impl crate::read::XmlValue for EventChangeResponsibility {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventChangeResponsibility {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventCloseArchiveDossier {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "eventType") | ("http://www.ech.ch/xmlns/eCH-0211/1", "dossier"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "eventType") | ("http://www.ech.ch/xmlns/eCH-0211/1", "dossier"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<EventCloseArchiveDossierEventType> = None;
+        let mut f1: Option<crate::ech0147_t0::v1::Dossier> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "eventType") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "dossier") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <EventCloseArchiveDossierEventType as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "eventType", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0147_t0::v1::Dossier as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dossier", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "eventType" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "dossier" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { event_type: f0, dossier: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["eventType", "dossier"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.event_type; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "eventType"); }
+        { let v = &self.dossier; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "dossier"); }
+    }
+}
+impl crate::read::XmlValue for EventCloseArchiveDossier {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventCloseArchiveDossier {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventKindOfProceedings {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "eventType") | ("http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationIdentification") | ("http://www.ech.ch/xmlns/eCH-0211/1", "document"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "eventType") | ("http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationIdentification") | ("http://www.ech.ch/xmlns/eCH-0211/1", "document"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<EventKindOfProceedingsEventType> = None;
+        let mut f1: Option<PlanningPermissionApplicationIdentification> = None;
+        let mut f2: Vec<crate::ech0147_t0::v1::Document> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "eventType") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationIdentification") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "document") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <EventKindOfProceedingsEventType as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "eventType", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <PlanningPermissionApplicationIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "planningPermissionApplicationIdentification", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0147_t0::v1::Document as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "eventType" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "planningPermissionApplicationIdentification" }); ok = false; }
+        if f2.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "document", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { event_type: f0, planning_permission_application_identification: f1, document: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["eventType", "planningPermissionApplicationIdentification", "document"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.event_type; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "eventType"); }
+        { let v = &self.planning_permission_application_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationIdentification"); }
+        for v in &self.document { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "document"); }
+    }
+}
+impl crate::read::XmlValue for EventKindOfProceedings {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventKindOfProceedings {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventNoticeInvolvedParty {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "eventType") | ("http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationIdentification") | ("http://www.ech.ch/xmlns/eCH-0211/1", "buildingAuthority") | ("http://www.ech.ch/xmlns/eCH-0211/1", "specialistDepartment") | ("http://www.ech.ch/xmlns/eCH-0211/1", "dossier"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "eventType") | ("http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationIdentification") | ("http://www.ech.ch/xmlns/eCH-0211/1", "buildingAuthority") | ("http://www.ech.ch/xmlns/eCH-0211/1", "specialistDepartment") | ("http://www.ech.ch/xmlns/eCH-0211/1", "dossier"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 5];
+        let mut f0: Option<EventNoticeInvolvedPartyEventType> = None;
+        let mut f1: Option<PlanningPermissionApplicationIdentification> = None;
+        let mut f2: Option<BuildingAuthority> = None;
+        let mut f3: Vec<SpecialistDepartment> = Vec::new();
+        let mut f4: Option<crate::ech0147_t0::v1::Dossier> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "eventType") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationIdentification") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "buildingAuthority") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "specialistDepartment") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "dossier") => 4,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <EventNoticeInvolvedPartyEventType as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "eventType", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <PlanningPermissionApplicationIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "planningPermissionApplicationIdentification", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <BuildingAuthority as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "buildingAuthority", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <SpecialistDepartment as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3.push(v), None => ok = false } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0147_t0::v1::Dossier as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dossier", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "eventType" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "planningPermissionApplicationIdentification" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "buildingAuthority" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { event_type: f0, planning_permission_application_identification: f1, building_authority: f2, specialist_department: f3, dossier: f4 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["eventType", "planningPermissionApplicationIdentification", "buildingAuthority", "specialistDepartment", "dossier"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.event_type; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "eventType"); }
+        { let v = &self.planning_permission_application_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationIdentification"); }
+        { let v = &self.building_authority; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "buildingAuthority"); }
+        for v in &self.specialist_department { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "specialistDepartment"); }
+        if let Some(v) = &self.dossier { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "dossier"); }
+    }
+}
+impl crate::read::XmlValue for EventNoticeInvolvedParty {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventNoticeInvolvedParty {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventNotice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "eventType") | ("http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationIdentification") | ("http://www.ech.ch/xmlns/eCH-0211/1", "decisionRuling") | ("http://www.ech.ch/xmlns/eCH-0211/1", "dossier") | ("http://www.ech.ch/xmlns/eCH-0211/1", "document"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "eventType") | ("http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationIdentification") | ("http://www.ech.ch/xmlns/eCH-0211/1", "decisionRuling") | ("http://www.ech.ch/xmlns/eCH-0211/1", "dossier") | ("http://www.ech.ch/xmlns/eCH-0211/1", "document"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 5];
+        let mut f0: Option<EventNoticeEventType> = None;
+        let mut f1: Option<PlanningPermissionApplicationIdentification> = None;
+        let mut f2: Option<DecisionRuling> = None;
+        let mut f3: Option<crate::ech0147_t0::v1::Dossier> = None;
+        let mut f4: Vec<crate::ech0147_t0::v1::Document> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "eventType") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationIdentification") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "decisionRuling") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "dossier") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "document") => 4,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <EventNoticeEventType as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "eventType", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <PlanningPermissionApplicationIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "planningPermissionApplicationIdentification", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <DecisionRuling as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "decisionRuling", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0147_t0::v1::Dossier as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dossier", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0147_t0::v1::Document as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "eventType" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "planningPermissionApplicationIdentification" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "decisionRuling" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { event_type: f0, planning_permission_application_identification: f1, decision_ruling: f2, dossier: f3, document: f4 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["eventType", "planningPermissionApplicationIdentification", "decisionRuling", "dossier", "document"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.event_type; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "eventType"); }
+        { let v = &self.planning_permission_application_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationIdentification"); }
+        { let v = &self.decision_ruling; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "decisionRuling"); }
+        if let Some(v) = &self.dossier { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "dossier"); }
+        for v in &self.document { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "document"); }
+    }
+}
+impl crate::read::XmlValue for EventNotice {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventNotice {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventRequest {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "eventType") | ("http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationIdentification") | ("http://www.ech.ch/xmlns/eCH-0211/1", "directive") | ("http://www.ech.ch/xmlns/eCH-0211/1", "document") | ("http://www.ech.ch/xmlns/eCH-0211/1", "dossier"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "eventType") | ("http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationIdentification") | ("http://www.ech.ch/xmlns/eCH-0211/1", "directive") | ("http://www.ech.ch/xmlns/eCH-0211/1", "document") | ("http://www.ech.ch/xmlns/eCH-0211/1", "dossier"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 5];
+        let mut f0: Option<EventRequestEventType> = None;
+        let mut f1: Option<PlanningPermissionApplicationIdentification> = None;
+        let mut f2: Option<crate::ech0147_t2::v1::Directive> = None;
+        let mut f3: Vec<crate::ech0147_t0::v1::Document> = Vec::new();
+        let mut f4: Option<crate::ech0147_t0::v1::Dossier> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "eventType") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationIdentification") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "directive") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "document") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "dossier") => 4,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <EventRequestEventType as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "eventType", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <PlanningPermissionApplicationIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "planningPermissionApplicationIdentification", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <crate::ech0147_t2::v1::Directive as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "directive", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0147_t0::v1::Document as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3.push(v), None => ok = false } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0147_t0::v1::Dossier as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dossier", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "eventType" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "planningPermissionApplicationIdentification" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "directive" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { event_type: f0, planning_permission_application_identification: f1, directive: f2, document: f3, dossier: f4 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["eventType", "planningPermissionApplicationIdentification", "directive", "document", "dossier"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.event_type; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "eventType"); }
+        { let v = &self.planning_permission_application_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationIdentification"); }
+        { let v = &self.directive; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "directive"); }
+        for v in &self.document { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "document"); }
+        if let Some(v) = &self.dossier { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "dossier"); }
+    }
+}
+impl crate::read::XmlValue for EventRequest {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventRequest {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventStatusNotification {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "eventType") | ("http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationIdentification") | ("http://www.ech.ch/xmlns/eCH-0211/1", "status"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "eventType") | ("http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationIdentification") | ("http://www.ech.ch/xmlns/eCH-0211/1", "status"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<EventStatusNotificationEventType> = None;
+        let mut f1: Option<PlanningPermissionApplicationIdentification> = None;
+        let mut f2: Option<PlanningPermissionApplicationStatus> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "eventType") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationIdentification") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "status") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <EventStatusNotificationEventType as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "eventType", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <PlanningPermissionApplicationIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "planningPermissionApplicationIdentification", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <PlanningPermissionApplicationStatus as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "status", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "eventType" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "planningPermissionApplicationIdentification" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "status" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { event_type: f0, planning_permission_application_identification: f1, status: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["eventType", "planningPermissionApplicationIdentification", "status"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.event_type; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "eventType"); }
+        { let v = &self.planning_permission_application_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationIdentification"); }
+        { let v = &self.status; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "status"); }
+    }
+}
+impl crate::read::XmlValue for EventStatusNotification {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventStatusNotification {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventSubmitPlanningPermissionApplication {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "eventType") | ("http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplication") | ("http://www.ech.ch/xmlns/eCH-0211/1", "relationshipToPerson"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "eventType") | ("http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplication") | ("http://www.ech.ch/xmlns/eCH-0211/1", "relationshipToPerson"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<EventSubmitPlanningPermissionApplicationEventType> = None;
+        let mut f1: Option<PlanningPermissionApplication> = None;
+        let mut f2: Vec<RelationshipToPerson> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "eventType") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplication") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "relationshipToPerson") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <EventSubmitPlanningPermissionApplicationEventType as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "eventType", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <PlanningPermissionApplication as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "planningPermissionApplication", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <RelationshipToPerson as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "eventType" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "planningPermissionApplication" }); ok = false; }
+        if f2.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "relationshipToPerson", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { event_type: f0, planning_permission_application: f1, relationship_to_person: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["eventType", "planningPermissionApplication", "relationshipToPerson"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.event_type; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "eventType"); }
+        { let v = &self.planning_permission_application; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplication"); }
+        for v in &self.relationship_to_person { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "relationshipToPerson"); }
+    }
+}
+impl crate::read::XmlValue for EventSubmitPlanningPermissionApplication {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventSubmitPlanningPermissionApplication {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl PlanningPermissionApplicationIdentification {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "localID") | ("http://www.ech.ch/xmlns/eCH-0211/1", "otherID"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "localID") | ("http://www.ech.ch/xmlns/eCH-0211/1", "otherID"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Vec<crate::ech0129::v4::NamedId> = Vec::new();
+        let mut f1: Vec<crate::ech0129::v4::NamedId> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "localID") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "otherID") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0129::v4::NamedId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0129::v4::NamedId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if f0.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "localID", found: 0, min: 1 }); }
+        if f1.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "otherID", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { local_id: f0, other_id: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["localID", "otherID"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.local_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "localID"); }
+        for v in &self.other_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "otherID"); }
+    }
+}
+impl crate::read::XmlValue for PlanningPermissionApplicationIdentification {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for PlanningPermissionApplicationIdentification {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl PlanningPermissionApplicationOnly {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationIdentification") | ("http://www.ech.ch/xmlns/eCH-0211/1", "description") | ("http://www.ech.ch/xmlns/eCH-0211/1", "applicationType") | ("http://www.ech.ch/xmlns/eCH-0211/1", "remark") | ("http://www.ech.ch/xmlns/eCH-0211/1", "proceedingType"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationIdentification") | ("http://www.ech.ch/xmlns/eCH-0211/1", "description") | ("http://www.ech.ch/xmlns/eCH-0211/1", "applicationType") | ("http://www.ech.ch/xmlns/eCH-0211/1", "remark") | ("http://www.ech.ch/xmlns/eCH-0211/1", "proceedingType"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 5];
+        let mut f0: Option<PlanningPermissionApplicationIdentification> = None;
+        let mut f1: Option<PlanningPermissionApplicationOnlyDescription> = None;
+        let mut f2: Option<ApplicationType> = None;
+        let mut f3: Vec<Remark> = Vec::new();
+        let mut f4: Option<PlanningPermissionApplicationOnlyProceedingType> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "description") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "applicationType") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "remark") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "proceedingType") => 4,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <PlanningPermissionApplicationIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "planningPermissionApplicationIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <PlanningPermissionApplicationOnlyDescription as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "description", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ApplicationType as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "applicationType", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Remark as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3.push(v), None => ok = false } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <PlanningPermissionApplicationOnlyProceedingType as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "proceedingType", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "planningPermissionApplicationIdentification" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "description" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { planning_permission_application_identification: f0, description: f1, application_type: f2, remark: f3, proceeding_type: f4 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["planningPermissionApplicationIdentification", "description", "applicationType", "remark", "proceedingType"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.planning_permission_application_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "planningPermissionApplicationIdentification"); }
+        { let v = &self.description; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "description"); }
+        if let Some(v) = &self.application_type { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "applicationType"); }
+        for v in &self.remark { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "remark"); }
+        if let Some(v) = &self.proceeding_type { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "proceedingType"); }
+    }
+}
+impl crate::read::XmlValue for PlanningPermissionApplicationOnly {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for PlanningPermissionApplicationOnly {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl PlanningPermissionApplication {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "publication") | ("http://www.ech.ch/xmlns/eCH-0211/1", "namedMetaData") | ("http://www.ech.ch/xmlns/eCH-0211/1", "municipality") | ("http://www.ech.ch/xmlns/eCH-0211/1", "locationAddress") | ("http://www.ech.ch/xmlns/eCH-0211/1", "realestateInformation") | ("http://www.ech.ch/xmlns/eCH-0211/1", "zone") | ("http://www.ech.ch/xmlns/eCH-0211/1", "constructionProject") | ("http://www.ech.ch/xmlns/eCH-0211/1", "directive") | ("http://www.ech.ch/xmlns/eCH-0211/1", "decisionRuling") | ("http://www.ech.ch/xmlns/eCH-0211/1", "document")) || PlanningPermissionApplicationOnly::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "publication") | ("http://www.ech.ch/xmlns/eCH-0211/1", "namedMetaData") | ("http://www.ech.ch/xmlns/eCH-0211/1", "municipality") | ("http://www.ech.ch/xmlns/eCH-0211/1", "locationAddress") | ("http://www.ech.ch/xmlns/eCH-0211/1", "realestateInformation") | ("http://www.ech.ch/xmlns/eCH-0211/1", "zone") | ("http://www.ech.ch/xmlns/eCH-0211/1", "constructionProject") | ("http://www.ech.ch/xmlns/eCH-0211/1", "directive") | ("http://www.ech.ch/xmlns/eCH-0211/1", "decisionRuling") | ("http://www.ech.ch/xmlns/eCH-0211/1", "document"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 11];
+        let f0 = PlanningPermissionApplicationOnly::read_children(r, start, Some(Self::accepts_own))?;
+        ok &= f0.is_some();
+        let mut f1: Vec<Publication> = Vec::new();
+        let mut f2: Vec<crate::ech0129::v4::NamedMetaData> = Vec::new();
+        let mut f3: Option<crate::ech0007::v5::SwissMunicipality> = None;
+        let mut f4: Option<crate::ech0010::v6::SwissAddressInformation> = None;
+        let mut f5: Vec<RealestateInformation> = Vec::new();
+        let mut f6: Vec<Zone> = Vec::new();
+        let mut f7: Option<crate::ech0129::v4::ConstructionProject> = None;
+        let mut f8: Vec<crate::ech0147_t2::v1::Directive> = Vec::new();
+        let mut f9: Vec<DecisionRuling> = Vec::new();
+        let mut f10: Vec<crate::ech0147_t0::v1::Document> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "publication") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "namedMetaData") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "municipality") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "locationAddress") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "realestateInformation") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "zone") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "constructionProject") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "directive") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "decisionRuling") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "document") => 9,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Publication as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                1 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0129::v4::NamedMetaData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                2 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <crate::ech0007::v5::SwissMunicipality as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "municipality", found: 2, max: 1 }); } }
+                3 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; <crate::ech0010::v6::SwissAddressInformation as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "locationAddress", found: 2, max: 1 }); } }
+                4 => { seen[5] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <RealestateInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5.push(v), None => ok = false } }
+                5 => { seen[6] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Zone as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6.push(v), None => ok = false } }
+                6 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0129::v4::ConstructionProject as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "constructionProject", found: 2, max: 1 }); } }
+                7 => { seen[8] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0147_t2::v1::Directive as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f8.push(v), None => ok = false } }
+                8 => { seen[9] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <DecisionRuling as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f9.push(v), None => ok = false } }
+                9 => { seen[10] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0147_t0::v1::Document as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f10.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "municipality" }); ok = false; }
+        if !seen[4] && f4.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "locationAddress" }); ok = false; }
+        if f5.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "realestateInformation", found: 0, min: 1 }); }
+        if f10.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "document", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        let Some(f4) = f4 else { return Ok(None) };
+        Ok(Some(Self { base: f0, publication: f1, named_meta_data: f2, municipality: f3, location_address: f4, realestate_information: f5, zone: f6, construction_project: f7, directive: f8, decision_ruling: f9, document: f10 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["publication", "namedMetaData", "municipality", "locationAddress", "realestateInformation", "zone", "constructionProject", "directive", "decisionRuling", "document"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        self.base.write_attributes(w);
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.base; v.write_children(w); }
+        for v in &self.publication { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "publication"); }
+        for v in &self.named_meta_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "namedMetaData"); }
+        { let v = &self.municipality; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "municipality"); }
+        { let v = &self.location_address; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "locationAddress"); }
+        for v in &self.realestate_information { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "realestateInformation"); }
+        for v in &self.zone { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "zone"); }
+        if let Some(v) = &self.construction_project { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "constructionProject"); }
+        for v in &self.directive { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "directive"); }
+        for v in &self.decision_ruling { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "decisionRuling"); }
+        for v in &self.document { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "document"); }
+    }
+}
+impl crate::read::XmlValue for PlanningPermissionApplication {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for PlanningPermissionApplication {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Publication {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "officialGazette") | ("http://www.ech.ch/xmlns/eCH-0211/1", "publicationText") | ("http://www.ech.ch/xmlns/eCH-0211/1", "publicationDate") | ("http://www.ech.ch/xmlns/eCH-0211/1", "publicationTill"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "officialGazette") | ("http://www.ech.ch/xmlns/eCH-0211/1", "publicationText") | ("http://www.ech.ch/xmlns/eCH-0211/1", "publicationDate") | ("http://www.ech.ch/xmlns/eCH-0211/1", "publicationTill"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<PublicationOfficialGazette> = None;
+        let mut f1: Option<Remark> = None;
+        let mut f2: Option<xs::Date> = None;
+        let mut f3: Option<xs::Date> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "officialGazette") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "publicationText") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "publicationDate") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "publicationTill") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <PublicationOfficialGazette as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "officialGazette", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <Remark as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "publicationText", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <xs::Date as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "publicationDate", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::Date as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "publicationTill", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "officialGazette" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "publicationText" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "publicationDate" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { official_gazette: f0, publication_text: f1, publication_date: f2, publication_till: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["officialGazette", "publicationText", "publicationDate", "publicationTill"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.official_gazette; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "officialGazette"); }
+        { let v = &self.publication_text; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "publicationText"); }
+        { let v = &self.publication_date; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "publicationDate"); }
+        if let Some(v) = &self.publication_till { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "publicationTill"); }
+    }
+}
+impl crate::read::XmlValue for Publication {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Publication {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl RealestateInformationBuildingInformation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "building") | ("http://www.ech.ch/xmlns/eCH-0211/1", "dwelling"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "building") | ("http://www.ech.ch/xmlns/eCH-0211/1", "dwelling"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<crate::ech0129::v4::Building> = None;
+        let mut f1: Vec<crate::ech0129::v4::Dwelling> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "building") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "dwelling") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0129::v4::Building as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "building", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0129::v4::Dwelling as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "building" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { building: f0, dwelling: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["building", "dwelling"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.building; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "building"); }
+        for v in &self.dwelling { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "dwelling"); }
+    }
+}
+impl crate::read::XmlValue for RealestateInformationBuildingInformation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for RealestateInformationBuildingInformation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl RealestateInformationOwnerOwnerIdentificationChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "personIdentification") | ("http://www.ech.ch/xmlns/eCH-0211/1", "organisationIdentification"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0211/1", "personIdentification") => Ok({ let c = r.enter()?; <crate::ech0044::v4::PersonIdentificationLight as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::PersonIdentification)),
+            ("http://www.ech.ch/xmlns/eCH-0211/1", "organisationIdentification") => Ok({ let c = r.enter()?; <crate::ech0097::v2::OrganisationIdentification as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::OrganisationIdentification)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::PersonIdentification(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "personIdentification"),
+            Self::OrganisationIdentification(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "organisationIdentification"),
+        }
+    }
+}
+impl RealestateInformationOwnerOwnerIdentification {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        RealestateInformationOwnerOwnerIdentificationChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        RealestateInformationOwnerOwnerIdentificationChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<RealestateInformationOwnerOwnerIdentificationChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if RealestateInformationOwnerOwnerIdentificationChoice::accepts(ns, local) => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = RealestateInformationOwnerOwnerIdentificationChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { choice: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for RealestateInformationOwnerOwnerIdentification {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for RealestateInformationOwnerOwnerIdentification {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl RealestateInformationOwner {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "ownerIdentification") | ("http://www.ech.ch/xmlns/eCH-0211/1", "ownerAdress"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "ownerIdentification") | ("http://www.ech.ch/xmlns/eCH-0211/1", "ownerAdress"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<RealestateInformationOwnerOwnerIdentification> = None;
+        let mut f1: Option<crate::ech0010::v6::MailAddress> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "ownerIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "ownerAdress") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <RealestateInformationOwnerOwnerIdentification as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "ownerIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0010::v6::MailAddress as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "ownerAdress", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "ownerAdress" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { owner_identification: f0, owner_adress: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["ownerIdentification", "ownerAdress"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.owner_identification { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "ownerIdentification"); }
+        { let v = &self.owner_adress; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "ownerAdress"); }
+    }
+}
+impl crate::read::XmlValue for RealestateInformationOwner {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for RealestateInformationOwner {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl RealestateInformation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "realestate") | ("http://www.ech.ch/xmlns/eCH-0211/1", "municipality") | ("http://www.ech.ch/xmlns/eCH-0211/1", "buildingInformation") | ("http://www.ech.ch/xmlns/eCH-0211/1", "placeName") | ("http://www.ech.ch/xmlns/eCH-0211/1", "owner"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "realestate") | ("http://www.ech.ch/xmlns/eCH-0211/1", "municipality") | ("http://www.ech.ch/xmlns/eCH-0211/1", "buildingInformation") | ("http://www.ech.ch/xmlns/eCH-0211/1", "placeName") | ("http://www.ech.ch/xmlns/eCH-0211/1", "owner"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 5];
+        let mut f0: Option<crate::ech0129::v4::Realestate> = None;
+        let mut f1: Option<crate::ech0007::v5::SwissMunicipality> = None;
+        let mut f2: Vec<RealestateInformationBuildingInformation> = Vec::new();
+        let mut f3: Option<crate::ech0129::v4::PlaceName> = None;
+        let mut f4: Vec<RealestateInformationOwner> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "realestate") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "municipality") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "buildingInformation") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "placeName") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "owner") => 4,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0129::v4::Realestate as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "realestate", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0007::v5::SwissMunicipality as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "municipality", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <RealestateInformationBuildingInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <crate::ech0129::v4::PlaceName as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "placeName", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <RealestateInformationOwner as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "realestate" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "municipality" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "placeName" }); ok = false; }
+        if f4.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "owner", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        Ok(Some(Self { realestate: f0, municipality: f1, building_information: f2, place_name: f3, owner: f4 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["realestate", "municipality", "buildingInformation", "placeName", "owner"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.realestate; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "realestate"); }
+        { let v = &self.municipality; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "municipality"); }
+        for v in &self.building_information { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "buildingInformation"); }
+        { let v = &self.place_name; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "placeName"); }
+        for v in &self.owner { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "owner"); }
+    }
+}
+impl crate::read::XmlValue for RealestateInformation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for RealestateInformation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl RelationshipToPersonChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "personIdentification") | ("http://www.ech.ch/xmlns/eCH-0211/1", "organisationIdentification"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0211/1", "personIdentification") => Ok({ let c = r.enter()?; <crate::ech0044::v4::PersonIdentificationLight as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::PersonIdentification)),
+            ("http://www.ech.ch/xmlns/eCH-0211/1", "organisationIdentification") => Ok({ let c = r.enter()?; <crate::ech0097::v2::OrganisationIdentification as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::OrganisationIdentification)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::PersonIdentification(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "personIdentification"),
+            Self::OrganisationIdentification(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "organisationIdentification"),
+        }
+    }
+}
+impl RelationshipToPerson {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "role") | ("http://www.ech.ch/xmlns/eCH-0211/1", "address") | ("http://www.ech.ch/xmlns/eCH-0211/1", "email") | ("http://www.ech.ch/xmlns/eCH-0211/1", "phone") | ("http://www.ech.ch/xmlns/eCH-0211/1", "deputy")) || RelationshipToPersonChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "role") | ("http://www.ech.ch/xmlns/eCH-0211/1", "address") | ("http://www.ech.ch/xmlns/eCH-0211/1", "email") | ("http://www.ech.ch/xmlns/eCH-0211/1", "phone") | ("http://www.ech.ch/xmlns/eCH-0211/1", "deputy")) || RelationshipToPersonChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 6];
+        let mut f0: Option<Role> = None;
+        let mut f1: Option<RelationshipToPersonChoice> = None;
+        let mut f2: Option<crate::ech0010::v6::MailAddress> = None;
+        let mut f3: Option<crate::ech0046::v4::Email> = None;
+        let mut f4: Option<crate::ech0046::v4::Phone> = None;
+        let mut f5: Option<crate::ech0010::v6::MailAddress> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "role") => 0,
+                (ns, local) if RelationshipToPersonChoice::accepts(ns, local) => 1,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "address") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "email") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "phone") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "deputy") => 5,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <Role as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "role", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = RelationshipToPersonChoice::read(r, start)?; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <crate::ech0010::v6::MailAddress as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "address", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0046::v4::Email as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "email", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0046::v4::Phone as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "phone", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0010::v6::MailAddress as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "deputy", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "role" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "address" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { role: f0, choice: f1, address: f2, email: f3, phone: f4, deputy: f5 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["role", "choice", "address", "email", "phone", "deputy"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.role; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "role"); }
+        { let v = &self.choice; v.write(w); }
+        { let v = &self.address; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "address"); }
+        if let Some(v) = &self.email { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "email"); }
+        if let Some(v) = &self.phone { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "phone"); }
+        if let Some(v) = &self.deputy { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "deputy"); }
+    }
+}
+impl crate::read::XmlValue for RelationshipToPerson {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for RelationshipToPerson {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl SpecialistDepartment {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "specialistDepartmentIdentification"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "specialistDepartmentIdentification"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<crate::ech0097::v2::OrganisationIdentification> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "specialistDepartmentIdentification") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0097::v2::OrganisationIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "specialistDepartmentIdentification", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "specialistDepartmentIdentification" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { specialist_department_identification: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["specialistDepartmentIdentification"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.specialist_department_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "specialistDepartmentIdentification"); }
+    }
+}
+impl crate::read::XmlValue for SpecialistDepartment {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for SpecialistDepartment {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Zone {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "abbreviatedDesignation") | ("http://www.ech.ch/xmlns/eCH-0211/1", "zoneDesignation") | ("http://www.ech.ch/xmlns/eCH-0211/1", "zoneType"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "abbreviatedDesignation") | ("http://www.ech.ch/xmlns/eCH-0211/1", "zoneDesignation") | ("http://www.ech.ch/xmlns/eCH-0211/1", "zoneType"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<ZoneAbbreviatedDesignation> = None;
+        let mut f1: Option<ZoneZoneDesignation> = None;
+        let mut f2: Option<ZoneZoneType> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "abbreviatedDesignation") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "zoneDesignation") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "zoneType") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ZoneAbbreviatedDesignation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "abbreviatedDesignation", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <ZoneZoneDesignation as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "zoneDesignation", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ZoneZoneType as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "zoneType", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "zoneDesignation" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { abbreviated_designation: f0, zone_designation: f1, zone_type: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["abbreviatedDesignation", "zoneDesignation", "zoneType"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.abbreviated_designation { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "abbreviatedDesignation"); }
+        { let v = &self.zone_designation; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "zoneDesignation"); }
+        if let Some(v) = &self.zone_type { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "zoneType"); }
+    }
+}
+impl crate::read::XmlValue for Zone {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Zone {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl DeliveryChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "eventBaseDelivery") | ("http://www.ech.ch/xmlns/eCH-0211/1", "eventSubmitPlanningPermissionApplication") | ("http://www.ech.ch/xmlns/eCH-0211/1", "eventChangeContact") | ("http://www.ech.ch/xmlns/eCH-0211/1", "eventRequest") | ("http://www.ech.ch/xmlns/eCH-0211/1", "eventAccompanyingReport") | ("http://www.ech.ch/xmlns/eCH-0211/1", "eventCloseArchiveDossier") | ("http://www.ech.ch/xmlns/eCH-0211/1", "eventKindOfProceedings") | ("http://www.ech.ch/xmlns/eCH-0211/1", "eventNoticeInvolvedParty") | ("http://www.ech.ch/xmlns/eCH-0211/1", "eventNotice") | ("http://www.ech.ch/xmlns/eCH-0211/1", "eventStatusNotification") | ("http://www.ech.ch/xmlns/eCH-0211/1", "eventChangeResponsibility"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0211/1", "eventBaseDelivery") => Ok({ let c = r.enter()?; <EventBaseDelivery as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::EventBaseDelivery)),
+            ("http://www.ech.ch/xmlns/eCH-0211/1", "eventSubmitPlanningPermissionApplication") => Ok({ let c = r.enter()?; <EventSubmitPlanningPermissionApplication as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::EventSubmitPlanningPermissionApplication)),
+            ("http://www.ech.ch/xmlns/eCH-0211/1", "eventChangeContact") => Ok({ let c = r.enter()?; <EventChangeContact as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::EventChangeContact)),
+            ("http://www.ech.ch/xmlns/eCH-0211/1", "eventRequest") => Ok({ let c = r.enter()?; <EventRequest as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::EventRequest)),
+            ("http://www.ech.ch/xmlns/eCH-0211/1", "eventAccompanyingReport") => Ok({ let c = r.enter()?; <EventAccompanyingReport as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::EventAccompanyingReport)),
+            ("http://www.ech.ch/xmlns/eCH-0211/1", "eventCloseArchiveDossier") => Ok({ let c = r.enter()?; <EventCloseArchiveDossier as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::EventCloseArchiveDossier)),
+            ("http://www.ech.ch/xmlns/eCH-0211/1", "eventKindOfProceedings") => Ok({ let c = r.enter()?; <EventKindOfProceedings as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::EventKindOfProceedings)),
+            ("http://www.ech.ch/xmlns/eCH-0211/1", "eventNoticeInvolvedParty") => Ok({ let c = r.enter()?; <EventNoticeInvolvedParty as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::EventNoticeInvolvedParty)),
+            ("http://www.ech.ch/xmlns/eCH-0211/1", "eventNotice") => Ok({ let c = r.enter()?; <EventNotice as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::EventNotice)),
+            ("http://www.ech.ch/xmlns/eCH-0211/1", "eventStatusNotification") => Ok({ let c = r.enter()?; <EventStatusNotification as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::EventStatusNotification)),
+            ("http://www.ech.ch/xmlns/eCH-0211/1", "eventChangeResponsibility") => Ok({ let c = r.enter()?; <EventChangeResponsibility as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::EventChangeResponsibility)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::EventBaseDelivery(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "eventBaseDelivery"),
+            Self::EventSubmitPlanningPermissionApplication(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "eventSubmitPlanningPermissionApplication"),
+            Self::EventChangeContact(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "eventChangeContact"),
+            Self::EventRequest(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "eventRequest"),
+            Self::EventAccompanyingReport(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "eventAccompanyingReport"),
+            Self::EventCloseArchiveDossier(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "eventCloseArchiveDossier"),
+            Self::EventKindOfProceedings(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "eventKindOfProceedings"),
+            Self::EventNoticeInvolvedParty(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "eventNoticeInvolvedParty"),
+            Self::EventNotice(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "eventNotice"),
+            Self::EventStatusNotification(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "eventStatusNotification"),
+            Self::EventChangeResponsibility(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "eventChangeResponsibility"),
+        }
+    }
+}
+impl Delivery {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "deliveryHeader")) || DeliveryChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0211/1", "deliveryHeader")) || DeliveryChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<crate::ech0058::v5::Header> = None;
+        let mut f1: Option<DeliveryChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0211/1", "deliveryHeader") => 0,
+                (ns, local) if DeliveryChoice::accepts(ns, local) => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0058::v5::Header as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "deliveryHeader", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = DeliveryChoice::read(r, start)?; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "deliveryHeader" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { delivery_header: f0, choice: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["deliveryHeader", "choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.delivery_header; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0211/1", "deliveryHeader"); }
+        { let v = &self.choice; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for Delivery {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Delivery {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}

@@ -471,3 +471,2623 @@ pub struct Response {
     pub minor_version: i64,
 }
 
+impl NoticeGroup1 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "descriptionLanguage") | ("http://www.ech.ch/xmlns/eCH-0214/2", "codeDescription"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "descriptionLanguage") | ("http://www.ech.ch/xmlns/eCH-0214/2", "codeDescription"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<crate::ech0011::v8::Language> = None;
+        let mut f1: Option<crate::ech0213_commons::v1::CodeDescription> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "descriptionLanguage") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "codeDescription") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0011::v8::Language as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "descriptionLanguage", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0213_commons::v1::CodeDescription as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "codeDescription", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "descriptionLanguage" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "codeDescription" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { description_language: f0, code_description: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["descriptionLanguage", "codeDescription"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.description_language; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "descriptionLanguage"); }
+        { let v = &self.code_description; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "codeDescription"); }
+    }
+}
+impl crate::read::XmlValue for NoticeGroup1 {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for NoticeGroup1 {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Notice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "code") | ("http://www.ech.ch/xmlns/eCH-0214/2", "comment")) || NoticeGroup1::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "code") | ("http://www.ech.ch/xmlns/eCH-0214/2", "comment")) || NoticeGroup1::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<crate::ech0213_commons::v1::Code> = None;
+        let mut f1: Option<NoticeGroup1> = None;
+        let mut f2: Option<crate::ech0213_commons::v1::Comment> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "code") => 0,
+                (ns, local) if NoticeGroup1::accepts(ns, local) => 1,
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "comment") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0213_commons::v1::Code as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "code", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = NoticeGroup1::read_children(r, start, Some(|_, _| true))?; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "group1", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0213_commons::v1::Comment as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "comment", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "code" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { code: f0, group1: f1, comment: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["code", "group1", "comment"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.code; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "code"); }
+        if let Some(v) = &self.group1 { v.write_children(w); }
+        if let Some(v) = &self.comment { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "comment"); }
+    }
+}
+impl crate::read::XmlValue for Notice {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Notice {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl RequestContentChoiceGetInfoPersonRequestPidChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "vn") | ("http://www.ech.ch/xmlns/eCH-0214/2", "SPID"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0214/2", "vn") => Ok({ let c = r.enter()?; <crate::ech0044::v4::Vn as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Vn)),
+            ("http://www.ech.ch/xmlns/eCH-0214/2", "SPID") => Ok({ let c = r.enter()?; <crate::ech0213_commons::v1::SPID as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::SPID)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::Vn(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "vn"),
+            Self::SPID(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "SPID"),
+        }
+    }
+}
+impl RequestContentChoiceGetInfoPersonRequestPid {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        RequestContentChoiceGetInfoPersonRequestPidChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        RequestContentChoiceGetInfoPersonRequestPidChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<RequestContentChoiceGetInfoPersonRequestPidChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if RequestContentChoiceGetInfoPersonRequestPidChoice::accepts(ns, local) => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = RequestContentChoiceGetInfoPersonRequestPidChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { choice: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for RequestContentChoiceGetInfoPersonRequestPid {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for RequestContentChoiceGetInfoPersonRequestPid {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl RequestContentChoiceGetInfoPersonRequest {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "getInfoPersonRequestId") | ("http://www.ech.ch/xmlns/eCH-0214/2", "detailLevelOfResponse") | ("http://www.ech.ch/xmlns/eCH-0214/2", "pid"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "getInfoPersonRequestId") | ("http://www.ech.ch/xmlns/eCH-0214/2", "detailLevelOfResponse") | ("http://www.ech.ch/xmlns/eCH-0214/2", "pid"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<SubrequestId> = None;
+        let mut f1: Option<RequestContentChoiceGetInfoPersonRequestDetailLevelOfResponse> = None;
+        let mut f2: Option<RequestContentChoiceGetInfoPersonRequestPid> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "getInfoPersonRequestId") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "detailLevelOfResponse") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "pid") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <SubrequestId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "getInfoPersonRequestId", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <RequestContentChoiceGetInfoPersonRequestDetailLevelOfResponse as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "detailLevelOfResponse", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <RequestContentChoiceGetInfoPersonRequestPid as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "pid", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "getInfoPersonRequestId" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "detailLevelOfResponse" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "pid" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { get_info_person_request_id: f0, detail_level_of_response: f1, pid: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["getInfoPersonRequestId", "detailLevelOfResponse", "pid"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.get_info_person_request_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "getInfoPersonRequestId"); }
+        { let v = &self.detail_level_of_response; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "detailLevelOfResponse"); }
+        { let v = &self.pid; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "pid"); }
+    }
+}
+impl crate::read::XmlValue for RequestContentChoiceGetInfoPersonRequest {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for RequestContentChoiceGetInfoPersonRequest {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl RequestContentChoiceSearchPersonRequest {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "searchPersonRequestId") | ("http://www.ech.ch/xmlns/eCH-0214/2", "algorithm") | ("http://www.ech.ch/xmlns/eCH-0214/2", "searchedPerson"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "searchPersonRequestId") | ("http://www.ech.ch/xmlns/eCH-0214/2", "algorithm") | ("http://www.ech.ch/xmlns/eCH-0214/2", "searchedPerson"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<SubrequestId> = None;
+        let mut f1: Option<Algorithm> = None;
+        let mut f2: Option<crate::ech0213_commons::v1::PersonToUPI> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "searchPersonRequestId") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "algorithm") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "searchedPerson") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <SubrequestId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "searchPersonRequestId", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Algorithm as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "algorithm", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <crate::ech0213_commons::v1::PersonToUPI as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "searchedPerson", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "searchPersonRequestId" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "searchedPerson" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { search_person_request_id: f0, algorithm: f1, searched_person: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["searchPersonRequestId", "algorithm", "searchedPerson"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.search_person_request_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "searchPersonRequestId"); }
+        if let Some(v) = &self.algorithm { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "algorithm"); }
+        { let v = &self.searched_person; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "searchedPerson"); }
+    }
+}
+impl crate::read::XmlValue for RequestContentChoiceSearchPersonRequest {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for RequestContentChoiceSearchPersonRequest {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl RequestContentChoiceCompareDataRequestPids {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "vn") | ("http://www.ech.ch/xmlns/eCH-0214/2", "SPID"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "vn") | ("http://www.ech.ch/xmlns/eCH-0214/2", "SPID"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<crate::ech0044::v4::Vn> = None;
+        let mut f1: Option<crate::ech0213_commons::v1::SPID> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "vn") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "SPID") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0044::v4::Vn as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "vn", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0213_commons::v1::SPID as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "SPID", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "vn" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "SPID" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { vn: f0, spid: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["vn", "SPID"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.vn; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "vn"); }
+        { let v = &self.spid; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "SPID"); }
+    }
+}
+impl crate::read::XmlValue for RequestContentChoiceCompareDataRequestPids {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for RequestContentChoiceCompareDataRequestPids {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl RequestContentChoiceCompareDataRequest {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "compareDataRequestId") | ("http://www.ech.ch/xmlns/eCH-0214/2", "pids"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "compareDataRequestId") | ("http://www.ech.ch/xmlns/eCH-0214/2", "pids"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<SubrequestId> = None;
+        let mut f1: Option<RequestContentChoiceCompareDataRequestPids> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "compareDataRequestId") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "pids") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <SubrequestId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "compareDataRequestId", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <RequestContentChoiceCompareDataRequestPids as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "pids", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "compareDataRequestId" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "pids" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { compare_data_request_id: f0, pids: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["compareDataRequestId", "pids"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.compare_data_request_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "compareDataRequestId"); }
+        { let v = &self.pids; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "pids"); }
+    }
+}
+impl crate::read::XmlValue for RequestContentChoiceCompareDataRequest {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for RequestContentChoiceCompareDataRequest {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl RequestContentChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "getInfoPersonRequest") | ("http://www.ech.ch/xmlns/eCH-0214/2", "searchPersonRequest") | ("http://www.ech.ch/xmlns/eCH-0214/2", "compareDataRequest"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0214/2", "getInfoPersonRequest") => {
+                let mut all = Vec::new();
+                loop {
+                    match { let c = r.enter()?; <RequestContentChoiceGetInfoPersonRequest as crate::read::XmlValue>::read_element(r, &c)? } { Some(v) => all.push(v), None => return Ok(None) }
+                    match r.peek_child()? { Some(c) if c.ns == ns && c.local == local => {} _ => break }
+                }
+                Ok(Some(Self::GetInfoPersonRequest(all)))
+            }
+            ("http://www.ech.ch/xmlns/eCH-0214/2", "searchPersonRequest") => {
+                let mut all = Vec::new();
+                loop {
+                    match { let c = r.enter()?; <RequestContentChoiceSearchPersonRequest as crate::read::XmlValue>::read_element(r, &c)? } { Some(v) => all.push(v), None => return Ok(None) }
+                    match r.peek_child()? { Some(c) if c.ns == ns && c.local == local => {} _ => break }
+                }
+                Ok(Some(Self::SearchPersonRequest(all)))
+            }
+            ("http://www.ech.ch/xmlns/eCH-0214/2", "compareDataRequest") => {
+                let mut all = Vec::new();
+                loop {
+                    match { let c = r.enter()?; <RequestContentChoiceCompareDataRequest as crate::read::XmlValue>::read_element(r, &c)? } { Some(v) => all.push(v), None => return Ok(None) }
+                    match r.peek_child()? { Some(c) if c.ns == ns && c.local == local => {} _ => break }
+                }
+                Ok(Some(Self::CompareDataRequest(all)))
+            }
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::GetInfoPersonRequest(all) => { for v in all { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "getInfoPersonRequest"); } }
+            Self::SearchPersonRequest(all) => { for v in all { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "searchPersonRequest"); } }
+            Self::CompareDataRequest(all) => { for v in all { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "compareDataRequest"); } }
+        }
+    }
+}
+impl RequestContent {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "SPIDCategory") | ("http://www.ech.ch/xmlns/eCH-0214/2", "responseLanguage")) || RequestContentChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "SPIDCategory") | ("http://www.ech.ch/xmlns/eCH-0214/2", "responseLanguage")) || RequestContentChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<crate::ech0044::v4::PersonIdCategory> = None;
+        let mut f1: Option<crate::ech0011::v8::Language> = None;
+        let mut f2: Option<RequestContentChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "SPIDCategory") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "responseLanguage") => 1,
+                (ns, local) if RequestContentChoice::accepts(ns, local) => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0044::v4::PersonIdCategory as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "SPIDCategory", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0011::v8::Language as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "responseLanguage", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = RequestContentChoice::read(r, start)?; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "SPIDCategory" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "responseLanguage" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { spid_category: f0, response_language: f1, choice: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["SPIDCategory", "responseLanguage", "choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.spid_category; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "SPIDCategory"); }
+        { let v = &self.response_language; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "responseLanguage"); }
+        { let v = &self.choice; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for RequestContent {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for RequestContent {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Request {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "header") | ("http://www.ech.ch/xmlns/eCH-0214/2", "content"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "header") | ("http://www.ech.ch/xmlns/eCH-0214/2", "content"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<crate::ech0058::v5::Header> = None;
+        let mut f1: Option<RequestContent> = None;
+        let mut f2: Option<i64> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "minorVersion" => { seen[2] = true; match <i64 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@minorVersion"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "header") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "content") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0058::v5::Header as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "header", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <RequestContent as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "content", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "header" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "content" }); ok = false; }
+        if !seen[2] { r.error(None, crate::read::ContentError::MissingAttribute { name: "minorVersion" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { header: f0, content: f1, minor_version: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["header", "content"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("minorVersion", &crate::write::XmlText::to_text(&self.minor_version));
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.header; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "header"); }
+        { let v = &self.content; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "content"); }
+    }
+}
+impl crate::read::XmlValue for Request {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Request {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ResponseChoicePositiveResponseGroup1 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "globalNotice"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "globalNotice"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<Notice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "globalNotice") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <Notice as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "globalNotice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "globalNotice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { global_notice: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["globalNotice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.global_notice; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "globalNotice"); }
+    }
+}
+impl crate::read::XmlValue for ResponseChoicePositiveResponseGroup1 {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ResponseChoicePositiveResponseGroup1 {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ResponseChoicePositiveResponseChoice2GetInfoPersonResponseChoiceOption1EchoPidRequestChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "vn") | ("http://www.ech.ch/xmlns/eCH-0214/2", "SPID"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0214/2", "vn") => Ok({ let c = r.enter()?; <crate::ech0044::v4::Vn as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Vn)),
+            ("http://www.ech.ch/xmlns/eCH-0214/2", "SPID") => Ok({ let c = r.enter()?; <crate::ech0213_commons::v1::SPID as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::SPID)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::Vn(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "vn"),
+            Self::SPID(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "SPID"),
+        }
+    }
+}
+impl ResponseChoicePositiveResponseChoice2GetInfoPersonResponseChoiceOption1EchoPidRequest {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        ResponseChoicePositiveResponseChoice2GetInfoPersonResponseChoiceOption1EchoPidRequestChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        ResponseChoicePositiveResponseChoice2GetInfoPersonResponseChoiceOption1EchoPidRequestChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<ResponseChoicePositiveResponseChoice2GetInfoPersonResponseChoiceOption1EchoPidRequestChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if ResponseChoicePositiveResponseChoice2GetInfoPersonResponseChoiceOption1EchoPidRequestChoice::accepts(ns, local) => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = ResponseChoicePositiveResponseChoice2GetInfoPersonResponseChoiceOption1EchoPidRequestChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { choice: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for ResponseChoicePositiveResponseChoice2GetInfoPersonResponseChoiceOption1EchoPidRequest {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ResponseChoicePositiveResponseChoice2GetInfoPersonResponseChoiceOption1EchoPidRequest {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ResponseChoicePositiveResponseChoice2GetInfoPersonResponseChoiceOption1Group3 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "notice"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "notice"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<Notice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "notice") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <Notice as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "notice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "notice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { notice: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["notice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.notice; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "notice"); }
+    }
+}
+impl crate::read::XmlValue for ResponseChoicePositiveResponseChoice2GetInfoPersonResponseChoiceOption1Group3 {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ResponseChoicePositiveResponseChoice2GetInfoPersonResponseChoiceOption1Group3 {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ResponseChoicePositiveResponseChoice2GetInfoPersonResponseChoiceOption1 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "echoPidRequest") | ("http://www.ech.ch/xmlns/eCH-0214/2", "pids") | ("http://www.ech.ch/xmlns/eCH-0214/2", "personFromUPI")) || ResponseChoicePositiveResponseChoice2GetInfoPersonResponseChoiceOption1Group3::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "echoPidRequest") | ("http://www.ech.ch/xmlns/eCH-0214/2", "pids") | ("http://www.ech.ch/xmlns/eCH-0214/2", "personFromUPI")) || ResponseChoicePositiveResponseChoice2GetInfoPersonResponseChoiceOption1Group3::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<ResponseChoicePositiveResponseChoice2GetInfoPersonResponseChoiceOption1EchoPidRequest> = None;
+        let mut f1: Vec<ResponseChoicePositiveResponseChoice2GetInfoPersonResponseChoiceOption1Group3> = Vec::new();
+        let mut f2: Option<crate::ech0213_commons::v1::PidsFromUPI> = None;
+        let mut f3: Option<crate::ech0213_commons::v1::PersonFromUPI> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "echoPidRequest") => 0,
+                (ns, local) if ResponseChoicePositiveResponseChoice2GetInfoPersonResponseChoiceOption1Group3::accepts(ns, local) => 1,
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "pids") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "personFromUPI") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <ResponseChoicePositiveResponseChoice2GetInfoPersonResponseChoiceOption1EchoPidRequest as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "echoPidRequest", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = ResponseChoicePositiveResponseChoice2GetInfoPersonResponseChoiceOption1Group3::read_children(r, start, Some(|_, _| true))?; match got { Some(v) => f1.push(v), None => ok = false } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <crate::ech0213_commons::v1::PidsFromUPI as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "pids", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0213_commons::v1::PersonFromUPI as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "personFromUPI", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "echoPidRequest" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "pids" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { echo_pid_request: f0, group3: f1, pids: f2, person_from_upi: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["echoPidRequest", "group3", "pids", "personFromUPI"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.echo_pid_request; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "echoPidRequest"); }
+        for v in &self.group3 { v.write_children(w); }
+        { let v = &self.pids; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "pids"); }
+        if let Some(v) = &self.person_from_upi { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "personFromUPI"); }
+    }
+}
+impl crate::read::XmlValue for ResponseChoicePositiveResponseChoice2GetInfoPersonResponseChoiceOption1 {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ResponseChoicePositiveResponseChoice2GetInfoPersonResponseChoiceOption1 {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ResponseChoicePositiveResponseChoice2GetInfoPersonResponseChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "negativReportOnGetInfoPerson")) || ResponseChoicePositiveResponseChoice2GetInfoPersonResponseChoiceOption1::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            (ns, local) if ResponseChoicePositiveResponseChoice2GetInfoPersonResponseChoiceOption1::accepts(ns, local) => Ok(ResponseChoicePositiveResponseChoice2GetInfoPersonResponseChoiceOption1::read_children(r, start, Some(|_, _| true))?.map(Self::EchoPidRequest)),
+            ("http://www.ech.ch/xmlns/eCH-0214/2", "negativReportOnGetInfoPerson") => Ok({ let c = r.enter()?; <crate::ech0213_commons::v1::NegativeReport as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::NegativReportOnGetInfoPerson)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::EchoPidRequest(v) => v.write_children(w),
+            Self::NegativReportOnGetInfoPerson(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "negativReportOnGetInfoPerson"),
+        }
+    }
+}
+impl ResponseChoicePositiveResponseChoice2GetInfoPersonResponse {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "getInfoPersonRequestId")) || ResponseChoicePositiveResponseChoice2GetInfoPersonResponseChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "getInfoPersonRequestId")) || ResponseChoicePositiveResponseChoice2GetInfoPersonResponseChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<SubrequestId> = None;
+        let mut f1: Option<ResponseChoicePositiveResponseChoice2GetInfoPersonResponseChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "getInfoPersonRequestId") => 0,
+                (ns, local) if ResponseChoicePositiveResponseChoice2GetInfoPersonResponseChoice::accepts(ns, local) => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <SubrequestId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "getInfoPersonRequestId", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = ResponseChoicePositiveResponseChoice2GetInfoPersonResponseChoice::read(r, start)?; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice3", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "getInfoPersonRequestId" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice3" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { get_info_person_request_id: f0, choice3: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["getInfoPersonRequestId", "choice3"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.get_info_person_request_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "getInfoPersonRequestId"); }
+        { let v = &self.choice3; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for ResponseChoicePositiveResponseChoice2GetInfoPersonResponse {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ResponseChoicePositiveResponseChoice2GetInfoPersonResponse {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ResponseChoicePositiveResponseChoice2SearchPersonResponseChoiceOption1Group3 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "notice"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "notice"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<Notice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "notice") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <Notice as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "notice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "notice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { notice: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["notice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.notice; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "notice"); }
+    }
+}
+impl crate::read::XmlValue for ResponseChoicePositiveResponseChoice2SearchPersonResponseChoiceOption1Group3 {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ResponseChoicePositiveResponseChoice2SearchPersonResponseChoiceOption1Group3 {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ResponseChoicePositiveResponseChoice2SearchPersonResponseChoiceOption1Choice4Found {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "pids") | ("http://www.ech.ch/xmlns/eCH-0214/2", "personFromUPI"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "pids") | ("http://www.ech.ch/xmlns/eCH-0214/2", "personFromUPI"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<crate::ech0213_commons::v1::PidsFromUPI> = None;
+        let mut f1: Option<crate::ech0213_commons::v1::PersonFromUPI> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "pids") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "personFromUPI") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0213_commons::v1::PidsFromUPI as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "pids", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0213_commons::v1::PersonFromUPI as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "personFromUPI", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "pids" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "personFromUPI" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { pids: f0, person_from_upi: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["pids", "personFromUPI"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.pids; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "pids"); }
+        { let v = &self.person_from_upi; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "personFromUPI"); }
+    }
+}
+impl crate::read::XmlValue for ResponseChoicePositiveResponseChoice2SearchPersonResponseChoiceOption1Choice4Found {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ResponseChoicePositiveResponseChoice2SearchPersonResponseChoiceOption1Choice4Found {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ResponseChoicePositiveResponseChoice2SearchPersonResponseChoiceOption1Choice4MaybeFoundCandidate {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "pids") | ("http://www.ech.ch/xmlns/eCH-0214/2", "personFromUPI") | ("http://www.ech.ch/xmlns/eCH-0214/2", "historicalValuesPersonFromUPI") | ("http://www.ech.ch/xmlns/eCH-0214/2", "candidateLikeliness"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "pids") | ("http://www.ech.ch/xmlns/eCH-0214/2", "personFromUPI") | ("http://www.ech.ch/xmlns/eCH-0214/2", "historicalValuesPersonFromUPI") | ("http://www.ech.ch/xmlns/eCH-0214/2", "candidateLikeliness"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<crate::ech0213_commons::v1::PidsFromUPI> = None;
+        let mut f1: Option<crate::ech0213_commons::v1::PersonFromUPI> = None;
+        let mut f2: Vec<crate::ech0213_commons::v1::PersonFromUPI> = Vec::new();
+        let mut f3: Option<CandidateLikeliness> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "pids") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "personFromUPI") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "historicalValuesPersonFromUPI") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "candidateLikeliness") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0213_commons::v1::PidsFromUPI as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "pids", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0213_commons::v1::PersonFromUPI as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "personFromUPI", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0213_commons::v1::PersonFromUPI as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CandidateLikeliness as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "candidateLikeliness", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "pids" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "personFromUPI" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { pids: f0, person_from_upi: f1, historical_values_person_from_upi: f2, candidate_likeliness: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["pids", "personFromUPI", "historicalValuesPersonFromUPI", "candidateLikeliness"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.pids; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "pids"); }
+        { let v = &self.person_from_upi; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "personFromUPI"); }
+        for v in &self.historical_values_person_from_upi { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "historicalValuesPersonFromUPI"); }
+        if let Some(v) = &self.candidate_likeliness { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "candidateLikeliness"); }
+    }
+}
+impl crate::read::XmlValue for ResponseChoicePositiveResponseChoice2SearchPersonResponseChoiceOption1Choice4MaybeFoundCandidate {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ResponseChoicePositiveResponseChoice2SearchPersonResponseChoiceOption1Choice4MaybeFoundCandidate {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ResponseChoicePositiveResponseChoice2SearchPersonResponseChoiceOption1Choice4MaybeFound {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "candidate"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "candidate"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Vec<ResponseChoicePositiveResponseChoice2SearchPersonResponseChoiceOption1Choice4MaybeFoundCandidate> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "candidate") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ResponseChoicePositiveResponseChoice2SearchPersonResponseChoiceOption1Choice4MaybeFoundCandidate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if f0.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "candidate", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { candidate: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["candidate"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.candidate { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "candidate"); }
+    }
+}
+impl crate::read::XmlValue for ResponseChoicePositiveResponseChoice2SearchPersonResponseChoiceOption1Choice4MaybeFound {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ResponseChoicePositiveResponseChoice2SearchPersonResponseChoiceOption1Choice4MaybeFound {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ResponseChoicePositiveResponseChoice2SearchPersonResponseChoiceOption1Choice4 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "found") | ("http://www.ech.ch/xmlns/eCH-0214/2", "maybeFound") | ("http://www.ech.ch/xmlns/eCH-0214/2", "notFound"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0214/2", "found") => Ok({ let c = r.enter()?; <ResponseChoicePositiveResponseChoice2SearchPersonResponseChoiceOption1Choice4Found as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Found)),
+            ("http://www.ech.ch/xmlns/eCH-0214/2", "maybeFound") => Ok({ let c = r.enter()?; <ResponseChoicePositiveResponseChoice2SearchPersonResponseChoiceOption1Choice4MaybeFound as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::MaybeFound)),
+            ("http://www.ech.ch/xmlns/eCH-0214/2", "notFound") => Ok({ let c = r.enter()?; <xs::AnyElement as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::NotFound)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::Found(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "found"),
+            Self::MaybeFound(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "maybeFound"),
+            Self::NotFound(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "notFound"),
+        }
+    }
+}
+impl ResponseChoicePositiveResponseChoice2SearchPersonResponseChoiceOption1 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "algorithm")) || ResponseChoicePositiveResponseChoice2SearchPersonResponseChoiceOption1Group3::accepts(ns, local) || ResponseChoicePositiveResponseChoice2SearchPersonResponseChoiceOption1Choice4::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "algorithm")) || ResponseChoicePositiveResponseChoice2SearchPersonResponseChoiceOption1Group3::accepts(ns, local) || ResponseChoicePositiveResponseChoice2SearchPersonResponseChoiceOption1Choice4::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<Algorithm> = None;
+        let mut f1: Vec<ResponseChoicePositiveResponseChoice2SearchPersonResponseChoiceOption1Group3> = Vec::new();
+        let mut f2: Option<ResponseChoicePositiveResponseChoice2SearchPersonResponseChoiceOption1Choice4> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "algorithm") => 0,
+                (ns, local) if ResponseChoicePositiveResponseChoice2SearchPersonResponseChoiceOption1Group3::accepts(ns, local) => 1,
+                (ns, local) if ResponseChoicePositiveResponseChoice2SearchPersonResponseChoiceOption1Choice4::accepts(ns, local) => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Algorithm as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "algorithm", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = ResponseChoicePositiveResponseChoice2SearchPersonResponseChoiceOption1Group3::read_children(r, start, Some(|_, _| true))?; match got { Some(v) => f1.push(v), None => ok = false } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = ResponseChoicePositiveResponseChoice2SearchPersonResponseChoiceOption1Choice4::read(r, start)?; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice4", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice4" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { algorithm: f0, group3: f1, choice4: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["algorithm", "group3", "choice4"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.algorithm { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "algorithm"); }
+        for v in &self.group3 { v.write_children(w); }
+        { let v = &self.choice4; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for ResponseChoicePositiveResponseChoice2SearchPersonResponseChoiceOption1 {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ResponseChoicePositiveResponseChoice2SearchPersonResponseChoiceOption1 {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ResponseChoicePositiveResponseChoice2SearchPersonResponseChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "negativReportOnSearchPerson")) || ResponseChoicePositiveResponseChoice2SearchPersonResponseChoiceOption1::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            (ns, local) if ResponseChoicePositiveResponseChoice2SearchPersonResponseChoiceOption1::accepts(ns, local) => Ok(ResponseChoicePositiveResponseChoice2SearchPersonResponseChoiceOption1::read_children(r, start, Some(|_, _| true))?.map(Self::Algorithm)),
+            ("http://www.ech.ch/xmlns/eCH-0214/2", "negativReportOnSearchPerson") => Ok({ let c = r.enter()?; <crate::ech0213_commons::v1::NegativeReport as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::NegativReportOnSearchPerson)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::Algorithm(v) => v.write_children(w),
+            Self::NegativReportOnSearchPerson(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "negativReportOnSearchPerson"),
+        }
+    }
+}
+impl ResponseChoicePositiveResponseChoice2SearchPersonResponse {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "searchPersonRequestId")) || ResponseChoicePositiveResponseChoice2SearchPersonResponseChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "searchPersonRequestId")) || ResponseChoicePositiveResponseChoice2SearchPersonResponseChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<SubrequestId> = None;
+        let mut f1: Option<ResponseChoicePositiveResponseChoice2SearchPersonResponseChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "searchPersonRequestId") => 0,
+                (ns, local) if ResponseChoicePositiveResponseChoice2SearchPersonResponseChoice::accepts(ns, local) => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <SubrequestId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "searchPersonRequestId", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = ResponseChoicePositiveResponseChoice2SearchPersonResponseChoice::read(r, start)?; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice4", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "searchPersonRequestId" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice4" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { search_person_request_id: f0, choice4: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["searchPersonRequestId", "choice4"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.search_person_request_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "searchPersonRequestId"); }
+        { let v = &self.choice4; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for ResponseChoicePositiveResponseChoice2SearchPersonResponse {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ResponseChoicePositiveResponseChoice2SearchPersonResponse {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ResponseChoicePositiveResponseChoice2CompareDataResponseChoiceOption1EchoPidsRequest {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "vn") | ("http://www.ech.ch/xmlns/eCH-0214/2", "SPID"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "vn") | ("http://www.ech.ch/xmlns/eCH-0214/2", "SPID"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<crate::ech0044::v4::Vn> = None;
+        let mut f1: Option<crate::ech0213_commons::v1::SPID> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "vn") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "SPID") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0044::v4::Vn as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "vn", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0213_commons::v1::SPID as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "SPID", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "vn" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "SPID" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { vn: f0, spid: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["vn", "SPID"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.vn; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "vn"); }
+        { let v = &self.spid; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "SPID"); }
+    }
+}
+impl crate::read::XmlValue for ResponseChoicePositiveResponseChoice2CompareDataResponseChoiceOption1EchoPidsRequest {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ResponseChoicePositiveResponseChoice2CompareDataResponseChoiceOption1EchoPidsRequest {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ResponseChoicePositiveResponseChoice2CompareDataResponseChoiceOption1Group3 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "notice"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "notice"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<Notice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "notice") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <Notice as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "notice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "notice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { notice: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["notice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.notice; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "notice"); }
+    }
+}
+impl crate::read::XmlValue for ResponseChoicePositiveResponseChoice2CompareDataResponseChoiceOption1Group3 {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ResponseChoicePositiveResponseChoice2CompareDataResponseChoiceOption1Group3 {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ResponseChoicePositiveResponseChoice2CompareDataResponseChoiceOption1Choice4DifferentData {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "pids"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "pids"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<crate::ech0213_commons::v1::PidsFromUPI> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "pids") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0213_commons::v1::PidsFromUPI as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "pids", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "pids" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { pids: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["pids"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.pids; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "pids"); }
+    }
+}
+impl crate::read::XmlValue for ResponseChoicePositiveResponseChoice2CompareDataResponseChoiceOption1Choice4DifferentData {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ResponseChoicePositiveResponseChoice2CompareDataResponseChoiceOption1Choice4DifferentData {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ResponseChoicePositiveResponseChoice2CompareDataResponseChoiceOption1Choice4 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "identicalData") | ("http://www.ech.ch/xmlns/eCH-0214/2", "differentData"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0214/2", "identicalData") => Ok({ let c = r.enter()?; <xs::AnyElement as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::IdenticalData)),
+            ("http://www.ech.ch/xmlns/eCH-0214/2", "differentData") => Ok({ let c = r.enter()?; <ResponseChoicePositiveResponseChoice2CompareDataResponseChoiceOption1Choice4DifferentData as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::DifferentData)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::IdenticalData(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "identicalData"),
+            Self::DifferentData(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "differentData"),
+        }
+    }
+}
+impl ResponseChoicePositiveResponseChoice2CompareDataResponseChoiceOption1 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "echoPidsRequest")) || ResponseChoicePositiveResponseChoice2CompareDataResponseChoiceOption1Group3::accepts(ns, local) || ResponseChoicePositiveResponseChoice2CompareDataResponseChoiceOption1Choice4::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "echoPidsRequest")) || ResponseChoicePositiveResponseChoice2CompareDataResponseChoiceOption1Group3::accepts(ns, local) || ResponseChoicePositiveResponseChoice2CompareDataResponseChoiceOption1Choice4::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<ResponseChoicePositiveResponseChoice2CompareDataResponseChoiceOption1EchoPidsRequest> = None;
+        let mut f1: Vec<ResponseChoicePositiveResponseChoice2CompareDataResponseChoiceOption1Group3> = Vec::new();
+        let mut f2: Option<ResponseChoicePositiveResponseChoice2CompareDataResponseChoiceOption1Choice4> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "echoPidsRequest") => 0,
+                (ns, local) if ResponseChoicePositiveResponseChoice2CompareDataResponseChoiceOption1Group3::accepts(ns, local) => 1,
+                (ns, local) if ResponseChoicePositiveResponseChoice2CompareDataResponseChoiceOption1Choice4::accepts(ns, local) => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <ResponseChoicePositiveResponseChoice2CompareDataResponseChoiceOption1EchoPidsRequest as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "echoPidsRequest", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = ResponseChoicePositiveResponseChoice2CompareDataResponseChoiceOption1Group3::read_children(r, start, Some(|_, _| true))?; match got { Some(v) => f1.push(v), None => ok = false } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = ResponseChoicePositiveResponseChoice2CompareDataResponseChoiceOption1Choice4::read(r, start)?; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice4", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "echoPidsRequest" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice4" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { echo_pids_request: f0, group3: f1, choice4: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["echoPidsRequest", "group3", "choice4"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.echo_pids_request; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "echoPidsRequest"); }
+        for v in &self.group3 { v.write_children(w); }
+        { let v = &self.choice4; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for ResponseChoicePositiveResponseChoice2CompareDataResponseChoiceOption1 {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ResponseChoicePositiveResponseChoice2CompareDataResponseChoiceOption1 {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ResponseChoicePositiveResponseChoice2CompareDataResponseChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "negativReportOnCompareData")) || ResponseChoicePositiveResponseChoice2CompareDataResponseChoiceOption1::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            (ns, local) if ResponseChoicePositiveResponseChoice2CompareDataResponseChoiceOption1::accepts(ns, local) => Ok(ResponseChoicePositiveResponseChoice2CompareDataResponseChoiceOption1::read_children(r, start, Some(|_, _| true))?.map(Self::EchoPidsRequest)),
+            ("http://www.ech.ch/xmlns/eCH-0214/2", "negativReportOnCompareData") => Ok({ let c = r.enter()?; <crate::ech0213_commons::v1::NegativeReport as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::NegativReportOnCompareData)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::EchoPidsRequest(v) => v.write_children(w),
+            Self::NegativReportOnCompareData(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "negativReportOnCompareData"),
+        }
+    }
+}
+impl ResponseChoicePositiveResponseChoice2CompareDataResponse {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "compareDataRequestId")) || ResponseChoicePositiveResponseChoice2CompareDataResponseChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "compareDataRequestId")) || ResponseChoicePositiveResponseChoice2CompareDataResponseChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<SubrequestId> = None;
+        let mut f1: Option<ResponseChoicePositiveResponseChoice2CompareDataResponseChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "compareDataRequestId") => 0,
+                (ns, local) if ResponseChoicePositiveResponseChoice2CompareDataResponseChoice::accepts(ns, local) => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <SubrequestId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "compareDataRequestId", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = ResponseChoicePositiveResponseChoice2CompareDataResponseChoice::read(r, start)?; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice4", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "compareDataRequestId" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice4" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { compare_data_request_id: f0, choice4: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["compareDataRequestId", "choice4"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.compare_data_request_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "compareDataRequestId"); }
+        { let v = &self.choice4; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for ResponseChoicePositiveResponseChoice2CompareDataResponse {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ResponseChoicePositiveResponseChoice2CompareDataResponse {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ResponseChoicePositiveResponseChoice2 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "getInfoPersonResponse") | ("http://www.ech.ch/xmlns/eCH-0214/2", "searchPersonResponse") | ("http://www.ech.ch/xmlns/eCH-0214/2", "compareDataResponse"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0214/2", "getInfoPersonResponse") => {
+                let mut all = Vec::new();
+                loop {
+                    match { let c = r.enter()?; <ResponseChoicePositiveResponseChoice2GetInfoPersonResponse as crate::read::XmlValue>::read_element(r, &c)? } { Some(v) => all.push(v), None => return Ok(None) }
+                    match r.peek_child()? { Some(c) if c.ns == ns && c.local == local => {} _ => break }
+                }
+                Ok(Some(Self::GetInfoPersonResponse(all)))
+            }
+            ("http://www.ech.ch/xmlns/eCH-0214/2", "searchPersonResponse") => {
+                let mut all = Vec::new();
+                loop {
+                    match { let c = r.enter()?; <ResponseChoicePositiveResponseChoice2SearchPersonResponse as crate::read::XmlValue>::read_element(r, &c)? } { Some(v) => all.push(v), None => return Ok(None) }
+                    match r.peek_child()? { Some(c) if c.ns == ns && c.local == local => {} _ => break }
+                }
+                Ok(Some(Self::SearchPersonResponse(all)))
+            }
+            ("http://www.ech.ch/xmlns/eCH-0214/2", "compareDataResponse") => {
+                let mut all = Vec::new();
+                loop {
+                    match { let c = r.enter()?; <ResponseChoicePositiveResponseChoice2CompareDataResponse as crate::read::XmlValue>::read_element(r, &c)? } { Some(v) => all.push(v), None => return Ok(None) }
+                    match r.peek_child()? { Some(c) if c.ns == ns && c.local == local => {} _ => break }
+                }
+                Ok(Some(Self::CompareDataResponse(all)))
+            }
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::GetInfoPersonResponse(all) => { for v in all { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "getInfoPersonResponse"); } }
+            Self::SearchPersonResponse(all) => { for v in all { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "searchPersonResponse"); } }
+            Self::CompareDataResponse(all) => { for v in all { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "compareDataResponse"); } }
+        }
+    }
+}
+impl ResponseChoicePositiveResponse {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "SPIDCategory")) || ResponseChoicePositiveResponseGroup1::accepts(ns, local) || ResponseChoicePositiveResponseChoice2::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "SPIDCategory")) || ResponseChoicePositiveResponseGroup1::accepts(ns, local) || ResponseChoicePositiveResponseChoice2::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<crate::ech0044::v4::PersonIdCategory> = None;
+        let mut f1: Vec<ResponseChoicePositiveResponseGroup1> = Vec::new();
+        let mut f2: Option<ResponseChoicePositiveResponseChoice2> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "SPIDCategory") => 0,
+                (ns, local) if ResponseChoicePositiveResponseGroup1::accepts(ns, local) => 1,
+                (ns, local) if ResponseChoicePositiveResponseChoice2::accepts(ns, local) => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0044::v4::PersonIdCategory as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "SPIDCategory", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = ResponseChoicePositiveResponseGroup1::read_children(r, start, Some(|_, _| true))?; match got { Some(v) => f1.push(v), None => ok = false } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = ResponseChoicePositiveResponseChoice2::read(r, start)?; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice2", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "SPIDCategory" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice2" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { spid_category: f0, group1: f1, choice2: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["SPIDCategory", "group1", "choice2"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.spid_category; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "SPIDCategory"); }
+        for v in &self.group1 { v.write_children(w); }
+        { let v = &self.choice2; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for ResponseChoicePositiveResponse {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ResponseChoicePositiveResponse {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ResponseChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "positiveResponse") | ("http://www.ech.ch/xmlns/eCH-0214/2", "negativeReport"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0214/2", "positiveResponse") => Ok({ let c = r.enter()?; <ResponseChoicePositiveResponse as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::PositiveResponse)),
+            ("http://www.ech.ch/xmlns/eCH-0214/2", "negativeReport") => Ok({ let c = r.enter()?; <crate::ech0213_commons::v1::NegativeReport as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::NegativeReport)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::PositiveResponse(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "positiveResponse"),
+            Self::NegativeReport(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "negativeReport"),
+        }
+    }
+}
+impl Response {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "header")) || ResponseChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0214/2", "header")) || ResponseChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<crate::ech0058::v5::Header> = None;
+        let mut f1: Option<ResponseChoice> = None;
+        let mut f2: Option<i64> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "minorVersion" => { seen[2] = true; match <i64 as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@minorVersion"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0214/2", "header") => 0,
+                (ns, local) if ResponseChoice::accepts(ns, local) => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0058::v5::Header as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "header", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = ResponseChoice::read(r, start)?; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "header" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !seen[2] { r.error(None, crate::read::ContentError::MissingAttribute { name: "minorVersion" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { header: f0, choice: f1, minor_version: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["header", "choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        w.attribute("minorVersion", &crate::write::XmlText::to_text(&self.minor_version));
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.header; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0214/2", "header"); }
+        { let v = &self.choice; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for Response {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Response {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}

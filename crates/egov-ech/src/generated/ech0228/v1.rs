@@ -747,3 +747,3597 @@ pub struct Delivery {
     pub minor_version: Option<String>,
 }
 
+impl AnswerOptionAnswerTextInformation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "language") | ("http://www.ech.ch/xmlns/eCH-0228/1", "answerTextShort") | ("http://www.ech.ch/xmlns/eCH-0228/1", "answerText"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "language") | ("http://www.ech.ch/xmlns/eCH-0228/1", "answerTextShort") | ("http://www.ech.ch/xmlns/eCH-0228/1", "answerText"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<crate::ech0155::v4::Language> = None;
+        let mut f1: Option<AnswerOptionAnswerTextInformationAnswerTextShort> = None;
+        let mut f2: Option<AnswerOptionAnswerTextInformationAnswerText> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "language") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "answerTextShort") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "answerText") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v4::Language as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "language", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <AnswerOptionAnswerTextInformationAnswerTextShort as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "answerTextShort", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <AnswerOptionAnswerTextInformationAnswerText as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "answerText", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "language" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "answerText" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { language: f0, answer_text_short: f1, answer_text: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["language", "answerTextShort", "answerText"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.language; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "language"); }
+        if let Some(v) = &self.answer_text_short { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "answerTextShort"); }
+        { let v = &self.answer_text; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "answerText"); }
+    }
+}
+impl crate::read::XmlValue for AnswerOptionAnswerTextInformation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for AnswerOptionAnswerTextInformation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl AnswerOption {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "answerIdentification") | ("http://www.ech.ch/xmlns/eCH-0228/1", "answerSequenceNumber") | ("http://www.ech.ch/xmlns/eCH-0228/1", "answerTextInformation") | ("http://www.ech.ch/xmlns/eCH-0228/1", "individualVoteVerificationCode"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "answerIdentification") | ("http://www.ech.ch/xmlns/eCH-0228/1", "answerSequenceNumber") | ("http://www.ech.ch/xmlns/eCH-0228/1", "answerTextInformation") | ("http://www.ech.ch/xmlns/eCH-0228/1", "individualVoteVerificationCode"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<crate::ech0155::v4::Identifier> = None;
+        let mut f1: Option<u64> = None;
+        let mut f2: Vec<AnswerOptionAnswerTextInformation> = Vec::new();
+        let mut f3: Option<Code> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "answerIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "answerSequenceNumber") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "answerTextInformation") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "individualVoteVerificationCode") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v4::Identifier as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "answerIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <u64 as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "answerSequenceNumber", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <AnswerOptionAnswerTextInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <Code as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "individualVoteVerificationCode", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "answerIdentification" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "answerSequenceNumber" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "individualVoteVerificationCode" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        Ok(Some(Self { answer_identification: f0, answer_sequence_number: f1, answer_text_information: f2, individual_vote_verification_code: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["answerIdentification", "answerSequenceNumber", "answerTextInformation", "individualVoteVerificationCode"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.answer_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "answerIdentification"); }
+        { let v = &self.answer_sequence_number; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "answerSequenceNumber"); }
+        for v in &self.answer_text_information { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "answerTextInformation"); }
+        { let v = &self.individual_vote_verification_code; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "individualVoteVerificationCode"); }
+    }
+}
+impl crate::read::XmlValue for AnswerOption {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for AnswerOption {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ContestDataChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "contest") | ("http://www.ech.ch/xmlns/eCH-0228/1", "contestIdentification"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0228/1", "contest") => Ok({ let c = r.enter()?; <crate::ech0155::v4::Contest as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Contest)),
+            ("http://www.ech.ch/xmlns/eCH-0228/1", "contestIdentification") => Ok({ let c = r.enter()?; <crate::ech0155::v4::ContestIdentification as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::ContestIdentification)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::Contest(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "contest"),
+            Self::ContestIdentification(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "contestIdentification"),
+        }
+    }
+}
+impl ContestData {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "eVotingContestCodes") | ("http://www.ech.ch/xmlns/eCH-0228/1", "eVotingUrlInfo")) || ContestDataChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "eVotingContestCodes") | ("http://www.ech.ch/xmlns/eCH-0228/1", "eVotingUrlInfo")) || ContestDataChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<ContestDataChoice> = None;
+        let mut f1: Vec<NamedCode> = Vec::new();
+        let mut f2: Vec<Url> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if ContestDataChoice::accepts(ns, local) => 0,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "eVotingContestCodes") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "eVotingUrlInfo") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = ContestDataChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedCode as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Url as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { choice: f0, e_voting_contest_codes: f1, e_voting_url_info: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice", "eVotingContestCodes", "eVotingUrlInfo"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice; v.write(w); }
+        for v in &self.e_voting_contest_codes { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "eVotingContestCodes"); }
+        for v in &self.e_voting_url_info { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "eVotingUrlInfo"); }
+    }
+}
+impl crate::read::XmlValue for ContestData {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ContestData {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ElectionInformationElection {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "electionIdentification") | ("http://www.ech.ch/xmlns/eCH-0228/1", "electionPosition") | ("http://www.ech.ch/xmlns/eCH-0228/1", "electionDescription") | ("http://www.ech.ch/xmlns/eCH-0228/1", "numberOfMandates"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "electionIdentification") | ("http://www.ech.ch/xmlns/eCH-0228/1", "electionPosition") | ("http://www.ech.ch/xmlns/eCH-0228/1", "electionDescription") | ("http://www.ech.ch/xmlns/eCH-0228/1", "numberOfMandates"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<crate::ech0155::v4::ElectionIdentification> = None;
+        let mut f1: Option<crate::ech0155::v4::ElectionPosition> = None;
+        let mut f2: Option<crate::ech0155::v4::ElectionDescriptionInformation> = None;
+        let mut f3: Option<u64> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "electionIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "electionPosition") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "electionDescription") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "numberOfMandates") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v4::ElectionIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "electionIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::ElectionPosition as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "electionPosition", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::ElectionDescriptionInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "electionDescription", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <u64 as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "numberOfMandates", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "electionIdentification" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { election_identification: f0, election_position: f1, election_description: f2, number_of_mandates: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["electionIdentification", "electionPosition", "electionDescription", "numberOfMandates"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.election_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "electionIdentification"); }
+        if let Some(v) = &self.election_position { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "electionPosition"); }
+        if let Some(v) = &self.election_description { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "electionDescription"); }
+        if let Some(v) = &self.number_of_mandates { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "numberOfMandates"); }
+    }
+}
+impl crate::read::XmlValue for ElectionInformationElection {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ElectionInformationElection {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ElectionInformationCandidateCandidateReference {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "candidateReferenceOnPosition") | ("http://www.ech.ch/xmlns/eCH-0228/1", "occurences") | ("http://www.ech.ch/xmlns/eCH-0228/1", "candidateTextOnPosition") | ("http://www.ech.ch/xmlns/eCH-0228/1", "individualCandidateVerificationCode"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "candidateReferenceOnPosition") | ("http://www.ech.ch/xmlns/eCH-0228/1", "occurences") | ("http://www.ech.ch/xmlns/eCH-0228/1", "candidateTextOnPosition") | ("http://www.ech.ch/xmlns/eCH-0228/1", "individualCandidateVerificationCode"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<crate::ech0155::v4::CandidateReference> = None;
+        let mut f1: Option<u64> = None;
+        let mut f2: Option<crate::ech0155::v4::CandidateTextInformation> = None;
+        let mut f3: Vec<NamedCode> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "candidateReferenceOnPosition") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "occurences") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "candidateTextOnPosition") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "individualCandidateVerificationCode") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::CandidateReference as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "candidateReferenceOnPosition", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <u64 as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "occurences", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::CandidateTextInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "candidateTextOnPosition", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedCode as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { candidate_reference_on_position: f0, occurences: f1, candidate_text_on_position: f2, individual_candidate_verification_code: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["candidateReferenceOnPosition", "occurences", "candidateTextOnPosition", "individualCandidateVerificationCode"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.candidate_reference_on_position { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "candidateReferenceOnPosition"); }
+        if let Some(v) = &self.occurences { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "occurences"); }
+        if let Some(v) = &self.candidate_text_on_position { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "candidateTextOnPosition"); }
+        for v in &self.individual_candidate_verification_code { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "individualCandidateVerificationCode"); }
+    }
+}
+impl crate::read::XmlValue for ElectionInformationCandidateCandidateReference {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ElectionInformationCandidateCandidateReference {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ElectionInformationCandidate {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "candidateIdentification") | ("http://www.ech.ch/xmlns/eCH-0228/1", "candidateText") | ("http://www.ech.ch/xmlns/eCH-0228/1", "candidateReference"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "candidateIdentification") | ("http://www.ech.ch/xmlns/eCH-0228/1", "candidateText") | ("http://www.ech.ch/xmlns/eCH-0228/1", "candidateReference"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<crate::ech0155::v4::Identifier> = None;
+        let mut f1: Option<crate::ech0155::v4::CandidateTextInformation> = None;
+        let mut f2: Vec<ElectionInformationCandidateCandidateReference> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "candidateIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "candidateText") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "candidateReference") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v4::Identifier as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "candidateIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::CandidateTextInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "candidateText", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ElectionInformationCandidateCandidateReference as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "candidateIdentification" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { candidate_identification: f0, candidate_text: f1, candidate_reference: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["candidateIdentification", "candidateText", "candidateReference"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.candidate_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "candidateIdentification"); }
+        if let Some(v) = &self.candidate_text { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "candidateText"); }
+        for v in &self.candidate_reference { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "candidateReference"); }
+    }
+}
+impl crate::read::XmlValue for ElectionInformationCandidate {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ElectionInformationCandidate {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ElectionInformationListCandidatePosition {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "positionOnList") | ("http://www.ech.ch/xmlns/eCH-0228/1", "candidateReferenceOnPosition") | ("http://www.ech.ch/xmlns/eCH-0228/1", "candidateIdentification") | ("http://www.ech.ch/xmlns/eCH-0228/1", "candidateTextOnPosition") | ("http://www.ech.ch/xmlns/eCH-0228/1", "occurences") | ("http://www.ech.ch/xmlns/eCH-0228/1", "checkingNumber") | ("http://www.ech.ch/xmlns/eCH-0228/1", "individualCandidateVerificationCode"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "positionOnList") | ("http://www.ech.ch/xmlns/eCH-0228/1", "candidateReferenceOnPosition") | ("http://www.ech.ch/xmlns/eCH-0228/1", "candidateIdentification") | ("http://www.ech.ch/xmlns/eCH-0228/1", "candidateTextOnPosition") | ("http://www.ech.ch/xmlns/eCH-0228/1", "occurences") | ("http://www.ech.ch/xmlns/eCH-0228/1", "checkingNumber") | ("http://www.ech.ch/xmlns/eCH-0228/1", "individualCandidateVerificationCode"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 7];
+        let mut f0: Option<crate::ech0155::v4::PositionOnList> = None;
+        let mut f1: Option<crate::ech0155::v4::CandidateReference> = None;
+        let mut f2: Option<crate::ech0155::v4::Identifier> = None;
+        let mut f3: Option<crate::ech0155::v4::CandidateTextInformation> = None;
+        let mut f4: Option<u64> = None;
+        let mut f5: Option<String> = None;
+        let mut f6: Vec<NamedCode> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "positionOnList") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "candidateReferenceOnPosition") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "candidateIdentification") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "candidateTextOnPosition") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "occurences") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "checkingNumber") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "individualCandidateVerificationCode") => 6,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v4::PositionOnList as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "positionOnList", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v4::CandidateReference as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "candidateReferenceOnPosition", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v4::Identifier as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "candidateIdentification", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::CandidateTextInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "candidateTextOnPosition", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <u64 as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "occurences", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <String as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "checkingNumber", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedCode as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "positionOnList" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "candidateReferenceOnPosition" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "candidateIdentification" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { position_on_list: f0, candidate_reference_on_position: f1, candidate_identification: f2, candidate_text_on_position: f3, occurences: f4, checking_number: f5, individual_candidate_verification_code: f6 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["positionOnList", "candidateReferenceOnPosition", "candidateIdentification", "candidateTextOnPosition", "occurences", "checkingNumber", "individualCandidateVerificationCode"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.position_on_list; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "positionOnList"); }
+        { let v = &self.candidate_reference_on_position; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "candidateReferenceOnPosition"); }
+        { let v = &self.candidate_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "candidateIdentification"); }
+        if let Some(v) = &self.candidate_text_on_position { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "candidateTextOnPosition"); }
+        if let Some(v) = &self.occurences { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "occurences"); }
+        if let Some(v) = &self.checking_number { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "checkingNumber"); }
+        for v in &self.individual_candidate_verification_code { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "individualCandidateVerificationCode"); }
+    }
+}
+impl crate::read::XmlValue for ElectionInformationListCandidatePosition {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ElectionInformationListCandidatePosition {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ElectionInformationList {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "listIdentification") | ("http://www.ech.ch/xmlns/eCH-0228/1", "listIndentureNumber") | ("http://www.ech.ch/xmlns/eCH-0228/1", "listDescription") | ("http://www.ech.ch/xmlns/eCH-0228/1", "isEmptyList") | ("http://www.ech.ch/xmlns/eCH-0228/1", "listOrderOfPrecedence") | ("http://www.ech.ch/xmlns/eCH-0228/1", "listUnionBallotText") | ("http://www.ech.ch/xmlns/eCH-0228/1", "individualListVerificationCodes") | ("http://www.ech.ch/xmlns/eCH-0228/1", "candidatePosition"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "listIdentification") | ("http://www.ech.ch/xmlns/eCH-0228/1", "listIndentureNumber") | ("http://www.ech.ch/xmlns/eCH-0228/1", "listDescription") | ("http://www.ech.ch/xmlns/eCH-0228/1", "isEmptyList") | ("http://www.ech.ch/xmlns/eCH-0228/1", "listOrderOfPrecedence") | ("http://www.ech.ch/xmlns/eCH-0228/1", "listUnionBallotText") | ("http://www.ech.ch/xmlns/eCH-0228/1", "individualListVerificationCodes") | ("http://www.ech.ch/xmlns/eCH-0228/1", "candidatePosition"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 8];
+        let mut f0: Option<crate::ech0155::v4::ListIdentification> = None;
+        let mut f1: Option<crate::ech0155::v4::ListIndentureNumber> = None;
+        let mut f2: Option<crate::ech0155::v4::ListDescriptionInformation> = None;
+        let mut f3: Option<crate::ech0155::v4::IsEmptyList> = None;
+        let mut f4: Option<crate::ech0155::v4::ListOrderOfPrecedence> = None;
+        let mut f5: Option<crate::ech0155::v4::ListUnionBallotText> = None;
+        let mut f6: Vec<NamedCode> = Vec::new();
+        let mut f7: Vec<ElectionInformationListCandidatePosition> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "listIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "listIndentureNumber") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "listDescription") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "isEmptyList") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "listOrderOfPrecedence") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "listUnionBallotText") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "individualListVerificationCodes") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "candidatePosition") => 7,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v4::ListIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "listIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::ListIndentureNumber as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "listIndentureNumber", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::ListDescriptionInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "listDescription", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::IsEmptyList as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "isEmptyList", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::ListOrderOfPrecedence as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "listOrderOfPrecedence", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::ListUnionBallotText as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "listUnionBallotText", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedCode as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6.push(v), None => ok = false } }
+                7 => { seen[7] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ElectionInformationListCandidatePosition as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "listIdentification" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { list_identification: f0, list_indenture_number: f1, list_description: f2, is_empty_list: f3, list_order_of_precedence: f4, list_union_ballot_text: f5, individual_list_verification_codes: f6, candidate_position: f7 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["listIdentification", "listIndentureNumber", "listDescription", "isEmptyList", "listOrderOfPrecedence", "listUnionBallotText", "individualListVerificationCodes", "candidatePosition"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.list_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "listIdentification"); }
+        if let Some(v) = &self.list_indenture_number { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "listIndentureNumber"); }
+        if let Some(v) = &self.list_description { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "listDescription"); }
+        if let Some(v) = &self.is_empty_list { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "isEmptyList"); }
+        if let Some(v) = &self.list_order_of_precedence { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "listOrderOfPrecedence"); }
+        if let Some(v) = &self.list_union_ballot_text { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "listUnionBallotText"); }
+        for v in &self.individual_list_verification_codes { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "individualListVerificationCodes"); }
+        for v in &self.candidate_position { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "candidatePosition"); }
+    }
+}
+impl crate::read::XmlValue for ElectionInformationList {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ElectionInformationList {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ElectionInformationEmptyPositionCodes {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "position") | ("http://www.ech.ch/xmlns/eCH-0228/1", "individualEmptyPositionVerificationCode"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "position") | ("http://www.ech.ch/xmlns/eCH-0228/1", "individualEmptyPositionVerificationCode"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<u64> = None;
+        let mut f1: Option<Code> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "position") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "individualEmptyPositionVerificationCode") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <u64 as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "position", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <Code as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "individualEmptyPositionVerificationCode", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "position" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "individualEmptyPositionVerificationCode" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { position: f0, individual_empty_position_verification_code: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["position", "individualEmptyPositionVerificationCode"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.position; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "position"); }
+        { let v = &self.individual_empty_position_verification_code; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "individualEmptyPositionVerificationCode"); }
+    }
+}
+impl crate::read::XmlValue for ElectionInformationEmptyPositionCodes {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ElectionInformationEmptyPositionCodes {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ElectionInformationWriteInCodesWriteInCodeDesignation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "language") | ("http://www.ech.ch/xmlns/eCH-0228/1", "codeDesignationText"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "language") | ("http://www.ech.ch/xmlns/eCH-0228/1", "codeDesignationText"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<crate::ech0155::v4::Language> = None;
+        let mut f1: Option<ElectionInformationWriteInCodesWriteInCodeDesignationCodeDesignationText> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "language") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "codeDesignationText") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v4::Language as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "language", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <ElectionInformationWriteInCodesWriteInCodeDesignationCodeDesignationText as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "codeDesignationText", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "language" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "codeDesignationText" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { language: f0, code_designation_text: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["language", "codeDesignationText"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.language; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "language"); }
+        { let v = &self.code_designation_text; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "codeDesignationText"); }
+    }
+}
+impl crate::read::XmlValue for ElectionInformationWriteInCodesWriteInCodeDesignation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ElectionInformationWriteInCodesWriteInCodeDesignation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ElectionInformationWriteInCodes {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "position") | ("http://www.ech.ch/xmlns/eCH-0228/1", "individualWriteInVerificationCode") | ("http://www.ech.ch/xmlns/eCH-0228/1", "writeInCodeDesignation"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "position") | ("http://www.ech.ch/xmlns/eCH-0228/1", "individualWriteInVerificationCode") | ("http://www.ech.ch/xmlns/eCH-0228/1", "writeInCodeDesignation"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<u64> = None;
+        let mut f1: Option<Code> = None;
+        let mut f2: Vec<ElectionInformationWriteInCodesWriteInCodeDesignation> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "position") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "individualWriteInVerificationCode") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "writeInCodeDesignation") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <u64 as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "position", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <Code as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "individualWriteInVerificationCode", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ElectionInformationWriteInCodesWriteInCodeDesignation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "position" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "individualWriteInVerificationCode" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { position: f0, individual_write_in_verification_code: f1, write_in_code_designation: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["position", "individualWriteInVerificationCode", "writeInCodeDesignation"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.position; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "position"); }
+        { let v = &self.individual_write_in_verification_code; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "individualWriteInVerificationCode"); }
+        for v in &self.write_in_code_designation { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "writeInCodeDesignation"); }
+    }
+}
+impl crate::read::XmlValue for ElectionInformationWriteInCodes {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ElectionInformationWriteInCodes {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ElectionInformation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "election") | ("http://www.ech.ch/xmlns/eCH-0228/1", "candidate") | ("http://www.ech.ch/xmlns/eCH-0228/1", "list") | ("http://www.ech.ch/xmlns/eCH-0228/1", "emptyPositionCodes") | ("http://www.ech.ch/xmlns/eCH-0228/1", "writeInCodes") | ("http://www.ech.ch/xmlns/eCH-0228/1", "individualElectionVerificationCode"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "election") | ("http://www.ech.ch/xmlns/eCH-0228/1", "candidate") | ("http://www.ech.ch/xmlns/eCH-0228/1", "list") | ("http://www.ech.ch/xmlns/eCH-0228/1", "emptyPositionCodes") | ("http://www.ech.ch/xmlns/eCH-0228/1", "writeInCodes") | ("http://www.ech.ch/xmlns/eCH-0228/1", "individualElectionVerificationCode"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 6];
+        let mut f0: Option<ElectionInformationElection> = None;
+        let mut f1: Vec<ElectionInformationCandidate> = Vec::new();
+        let mut f2: Vec<ElectionInformationList> = Vec::new();
+        let mut f3: Vec<ElectionInformationEmptyPositionCodes> = Vec::new();
+        let mut f4: Vec<ElectionInformationWriteInCodes> = Vec::new();
+        let mut f5: Vec<NamedCode> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "election") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "candidate") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "list") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "emptyPositionCodes") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "writeInCodes") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "individualElectionVerificationCode") => 5,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <ElectionInformationElection as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "election", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ElectionInformationCandidate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ElectionInformationList as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                3 => { seen[3] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ElectionInformationEmptyPositionCodes as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3.push(v), None => ok = false } }
+                4 => { seen[4] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ElectionInformationWriteInCodes as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4.push(v), None => ok = false } }
+                5 => { seen[5] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedCode as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "election" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { election: f0, candidate: f1, list: f2, empty_position_codes: f3, write_in_codes: f4, individual_election_verification_code: f5 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["election", "candidate", "list", "emptyPositionCodes", "writeInCodes", "individualElectionVerificationCode"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.election; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "election"); }
+        for v in &self.candidate { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "candidate"); }
+        for v in &self.list { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "list"); }
+        for v in &self.empty_position_codes { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "emptyPositionCodes"); }
+        for v in &self.write_in_codes { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "writeInCodes"); }
+        for v in &self.individual_election_verification_code { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "individualElectionVerificationCode"); }
+    }
+}
+impl crate::read::XmlValue for ElectionInformation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ElectionInformation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ForeignerPerson {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        Person::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        false
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let f0 = Person::read_children(r, start, Some(Self::accepts_own))?;
+        ok &= f0.is_some();
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { base: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        [].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        self.base.write_attributes(w);
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.base; v.write_children(w); }
+    }
+}
+impl crate::read::XmlValue for ForeignerPerson {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ForeignerPerson {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Foreigner {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "foreignerPerson") | ("http://www.ech.ch/xmlns/eCH-0228/1", "municipality"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "foreignerPerson") | ("http://www.ech.ch/xmlns/eCH-0228/1", "municipality"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<ForeignerPerson> = None;
+        let mut f1: Option<crate::ech0007::v6::SwissMunicipality> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "foreignerPerson") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "municipality") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <ForeignerPerson as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "foreignerPerson", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0007::v6::SwissMunicipality as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "municipality", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "foreignerPerson" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "municipality" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { foreigner_person: f0, municipality: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["foreignerPerson", "municipality"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.foreigner_person; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "foreignerPerson"); }
+        { let v = &self.municipality; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "municipality"); }
+    }
+}
+impl crate::read::XmlValue for Foreigner {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Foreigner {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl NamedCode {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "codeDesignation") | ("http://www.ech.ch/xmlns/eCH-0228/1", "codeValue"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "codeDesignation") | ("http://www.ech.ch/xmlns/eCH-0228/1", "codeValue"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<NamedCodeCodeDesignation> = None;
+        let mut f1: Option<Code> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "codeDesignation") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "codeValue") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <NamedCodeCodeDesignation as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "codeDesignation", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <Code as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "codeValue", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "codeDesignation" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "codeValue" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { code_designation: f0, code_value: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["codeDesignation", "codeValue"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.code_designation; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "codeDesignation"); }
+        { let v = &self.code_value; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "codeValue"); }
+    }
+}
+impl crate::read::XmlValue for NamedCode {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for NamedCode {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl PersonIdentification {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "localPersonId") | ("http://www.ech.ch/xmlns/eCH-0228/1", "otherPersonId") | ("http://www.ech.ch/xmlns/eCH-0228/1", "officialName") | ("http://www.ech.ch/xmlns/eCH-0228/1", "firstName") | ("http://www.ech.ch/xmlns/eCH-0228/1", "originalName") | ("http://www.ech.ch/xmlns/eCH-0228/1", "sex") | ("http://www.ech.ch/xmlns/eCH-0228/1", "dateOfBirth"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "localPersonId") | ("http://www.ech.ch/xmlns/eCH-0228/1", "otherPersonId") | ("http://www.ech.ch/xmlns/eCH-0228/1", "officialName") | ("http://www.ech.ch/xmlns/eCH-0228/1", "firstName") | ("http://www.ech.ch/xmlns/eCH-0228/1", "originalName") | ("http://www.ech.ch/xmlns/eCH-0228/1", "sex") | ("http://www.ech.ch/xmlns/eCH-0228/1", "dateOfBirth"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 7];
+        let mut f0: Option<crate::ech0044::v4::NamedPersonId> = None;
+        let mut f1: Vec<crate::ech0044::v4::NamedPersonId> = Vec::new();
+        let mut f2: Option<crate::ech0044::v4::BaseName> = None;
+        let mut f3: Option<crate::ech0044::v4::BaseName> = None;
+        let mut f4: Option<crate::ech0044::v4::BaseName> = None;
+        let mut f5: Option<crate::ech0044::v4::Sex> = None;
+        let mut f6: Option<crate::ech0044::v4::DatePartiallyKnown> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "localPersonId") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "otherPersonId") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "officialName") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "firstName") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "originalName") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "sex") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "dateOfBirth") => 6,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0044::v4::NamedPersonId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "localPersonId", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044::v4::NamedPersonId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044::v4::BaseName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "officialName", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044::v4::BaseName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "firstName", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044::v4::BaseName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "originalName", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044::v4::Sex as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "sex", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044::v4::DatePartiallyKnown as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "dateOfBirth", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "localPersonId" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { local_person_id: f0, other_person_id: f1, official_name: f2, first_name: f3, original_name: f4, sex: f5, date_of_birth: f6 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["localPersonId", "otherPersonId", "officialName", "firstName", "originalName", "sex", "dateOfBirth"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.local_person_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "localPersonId"); }
+        for v in &self.other_person_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "otherPersonId"); }
+        if let Some(v) = &self.official_name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "officialName"); }
+        if let Some(v) = &self.first_name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "firstName"); }
+        if let Some(v) = &self.original_name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "originalName"); }
+        if let Some(v) = &self.sex { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "sex"); }
+        if let Some(v) = &self.date_of_birth { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "dateOfBirth"); }
+    }
+}
+impl crate::read::XmlValue for PersonIdentification {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for PersonIdentification {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Person {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "personIdentification") | ("http://www.ech.ch/xmlns/eCH-0228/1", "callName") | ("http://www.ech.ch/xmlns/eCH-0228/1", "allianceName") | ("http://www.ech.ch/xmlns/eCH-0228/1", "languageOfCorrespondance") | ("http://www.ech.ch/xmlns/eCH-0228/1", "extension"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "personIdentification") | ("http://www.ech.ch/xmlns/eCH-0228/1", "callName") | ("http://www.ech.ch/xmlns/eCH-0228/1", "allianceName") | ("http://www.ech.ch/xmlns/eCH-0228/1", "languageOfCorrespondance") | ("http://www.ech.ch/xmlns/eCH-0228/1", "extension"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 5];
+        let mut f0: Option<PersonIdentification> = None;
+        let mut f1: Option<crate::ech0044::v4::BaseName> = None;
+        let mut f2: Option<crate::ech0044::v4::BaseName> = None;
+        let mut f3: Option<crate::ech0045::v4::Language> = None;
+        let mut f4: Option<xs::AnyElement> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "personIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "callName") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "allianceName") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "languageOfCorrespondance") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "extension") => 4,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <PersonIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "personIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044::v4::BaseName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "callName", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044::v4::BaseName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "allianceName", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <crate::ech0045::v4::Language as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "languageOfCorrespondance", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <xs::AnyElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "extension", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "personIdentification" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "languageOfCorrespondance" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        Ok(Some(Self { person_identification: f0, call_name: f1, alliance_name: f2, language_of_correspondance: f3, extension: f4 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["personIdentification", "callName", "allianceName", "languageOfCorrespondance", "extension"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.person_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "personIdentification"); }
+        if let Some(v) = &self.call_name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "callName"); }
+        if let Some(v) = &self.alliance_name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "allianceName"); }
+        { let v = &self.language_of_correspondance; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "languageOfCorrespondance"); }
+        if let Some(v) = &self.extension { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "extension"); }
+    }
+}
+impl crate::read::XmlValue for Person {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Person {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl SwissAbroadChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "municipality") | ("http://www.ech.ch/xmlns/eCH-0228/1", "canton"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0228/1", "municipality") => Ok({ let c = r.enter()?; <crate::ech0007::v6::SwissMunicipality as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Municipality)),
+            ("http://www.ech.ch/xmlns/eCH-0228/1", "canton") => Ok({ let c = r.enter()?; <crate::ech0007::v6::CantonAbbreviation as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Canton)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::Municipality(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "municipality"),
+            Self::Canton(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "canton"),
+        }
+    }
+}
+impl SwissAbroad {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "swissAbroadPerson") | ("http://www.ech.ch/xmlns/eCH-0228/1", "residenceCountry")) || SwissAbroadChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "swissAbroadPerson") | ("http://www.ech.ch/xmlns/eCH-0228/1", "residenceCountry")) || SwissAbroadChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<SwissPerson> = None;
+        let mut f1: Option<crate::ech0008::v3::Country> = None;
+        let mut f2: Option<SwissAbroadChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "swissAbroadPerson") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "residenceCountry") => 1,
+                (ns, local) if SwissAbroadChoice::accepts(ns, local) => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <SwissPerson as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "swissAbroadPerson", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0008::v3::Country as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "residenceCountry", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = SwissAbroadChoice::read(r, start)?; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "swissAbroadPerson" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "residenceCountry" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { swiss_abroad_person: f0, residence_country: f1, choice: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["swissAbroadPerson", "residenceCountry", "choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.swiss_abroad_person; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "swissAbroadPerson"); }
+        { let v = &self.residence_country; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "residenceCountry"); }
+        { let v = &self.choice; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for SwissAbroad {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for SwissAbroad {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl SwissDomestic {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "swissDomesticPerson") | ("http://www.ech.ch/xmlns/eCH-0228/1", "municipality"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "swissDomesticPerson") | ("http://www.ech.ch/xmlns/eCH-0228/1", "municipality"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<SwissPerson> = None;
+        let mut f1: Option<crate::ech0007::v6::SwissMunicipality> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "swissDomesticPerson") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "municipality") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <SwissPerson as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "swissDomesticPerson", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0007::v6::SwissMunicipality as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "municipality", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "swissDomesticPerson" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "municipality" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { swiss_domestic_person: f0, municipality: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["swissDomesticPerson", "municipality"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.swiss_domestic_person; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "swissDomesticPerson"); }
+        { let v = &self.municipality; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "municipality"); }
+    }
+}
+impl crate::read::XmlValue for SwissDomestic {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for SwissDomestic {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl SwissPerson {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        Person::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        false
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let f0 = Person::read_children(r, start, Some(Self::accepts_own))?;
+        ok &= f0.is_some();
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { base: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        [].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        self.base.write_attributes(w);
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.base; v.write_children(w); }
+    }
+}
+impl crate::read::XmlValue for SwissPerson {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for SwissPerson {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl UrlFingerprintInformationFingerprintDesignation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "language") | ("http://www.ech.ch/xmlns/eCH-0228/1", "fingerprintDesignationText"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "language") | ("http://www.ech.ch/xmlns/eCH-0228/1", "fingerprintDesignationText"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<crate::ech0155::v4::Language> = None;
+        let mut f1: Option<UrlFingerprintInformationFingerprintDesignationFingerprintDesignationText> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "language") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "fingerprintDesignationText") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v4::Language as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "language", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <UrlFingerprintInformationFingerprintDesignationFingerprintDesignationText as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "fingerprintDesignationText", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "language" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "fingerprintDesignationText" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { language: f0, fingerprint_designation_text: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["language", "fingerprintDesignationText"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.language; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "language"); }
+        { let v = &self.fingerprint_designation_text; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "fingerprintDesignationText"); }
+    }
+}
+impl crate::read::XmlValue for UrlFingerprintInformationFingerprintDesignation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for UrlFingerprintInformationFingerprintDesignation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl UrlFingerprintInformation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "eVotingFingerprint") | ("http://www.ech.ch/xmlns/eCH-0228/1", "fingerprintDesignation"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "eVotingFingerprint") | ("http://www.ech.ch/xmlns/eCH-0228/1", "fingerprintDesignation"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<UrlFingerprintInformationEVotingFingerprint> = None;
+        let mut f1: Vec<UrlFingerprintInformationFingerprintDesignation> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "eVotingFingerprint") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "fingerprintDesignation") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <UrlFingerprintInformationEVotingFingerprint as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "eVotingFingerprint", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <UrlFingerprintInformationFingerprintDesignation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "eVotingFingerprint" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { e_voting_fingerprint: f0, fingerprint_designation: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["eVotingFingerprint", "fingerprintDesignation"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.e_voting_fingerprint; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "eVotingFingerprint"); }
+        for v in &self.fingerprint_designation { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "fingerprintDesignation"); }
+    }
+}
+impl crate::read::XmlValue for UrlFingerprintInformation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for UrlFingerprintInformation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Url {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "eVotingURL") | ("http://www.ech.ch/xmlns/eCH-0228/1", "fingerprintInformation"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "eVotingURL") | ("http://www.ech.ch/xmlns/eCH-0228/1", "fingerprintInformation"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<UrlEVotingURL> = None;
+        let mut f1: Vec<UrlFingerprintInformation> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "eVotingURL") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "fingerprintInformation") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <UrlEVotingURL as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "eVotingURL", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <UrlFingerprintInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "eVotingURL" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { e_voting_url: f0, fingerprint_information: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["eVotingURL", "fingerprintInformation"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.e_voting_url; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "eVotingURL"); }
+        for v in &self.fingerprint_information { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "fingerprintInformation"); }
+    }
+}
+impl crate::read::XmlValue for Url {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Url {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl VoteBallotChoiceStandardBallotQuestionInformation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "questionIdentification") | ("http://www.ech.ch/xmlns/eCH-0228/1", "ballotQuestionNumber") | ("http://www.ech.ch/xmlns/eCH-0228/1", "answerOption") | ("http://www.ech.ch/xmlns/eCH-0228/1", "ballotQuestion"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "questionIdentification") | ("http://www.ech.ch/xmlns/eCH-0228/1", "ballotQuestionNumber") | ("http://www.ech.ch/xmlns/eCH-0228/1", "answerOption") | ("http://www.ech.ch/xmlns/eCH-0228/1", "ballotQuestion"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<crate::ech0155::v4::QuestionId> = None;
+        let mut f1: Option<crate::ech0155::v4::QuestionNumber> = None;
+        let mut f2: Vec<AnswerOption> = Vec::new();
+        let mut f3: Option<crate::ech0155::v4::BallotQuestion> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "questionIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "ballotQuestionNumber") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "answerOption") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "ballotQuestion") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v4::QuestionId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "questionIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::QuestionNumber as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "ballotQuestionNumber", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <AnswerOption as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::BallotQuestion as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "ballotQuestion", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "questionIdentification" }); ok = false; }
+        if f2.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "answerOption", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { question_identification: f0, ballot_question_number: f1, answer_option: f2, ballot_question: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["questionIdentification", "ballotQuestionNumber", "answerOption", "ballotQuestion"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.question_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "questionIdentification"); }
+        if let Some(v) = &self.ballot_question_number { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "ballotQuestionNumber"); }
+        for v in &self.answer_option { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "answerOption"); }
+        if let Some(v) = &self.ballot_question { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "ballotQuestion"); }
+    }
+}
+impl crate::read::XmlValue for VoteBallotChoiceStandardBallotQuestionInformation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for VoteBallotChoiceStandardBallotQuestionInformation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl VoteBallotChoiceStandardBallot {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "questionInformation"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "questionInformation"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<VoteBallotChoiceStandardBallotQuestionInformation> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "questionInformation") => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <VoteBallotChoiceStandardBallotQuestionInformation as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "questionInformation", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "questionInformation" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { question_information: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["questionInformation"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.question_information; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "questionInformation"); }
+    }
+}
+impl crate::read::XmlValue for VoteBallotChoiceStandardBallot {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for VoteBallotChoiceStandardBallot {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl VoteBallotChoiceVariantBallotQuestionInformation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "questionIdentification") | ("http://www.ech.ch/xmlns/eCH-0228/1", "ballotQuestionNumber") | ("http://www.ech.ch/xmlns/eCH-0228/1", "questionPosition") | ("http://www.ech.ch/xmlns/eCH-0228/1", "ballotQuestion") | ("http://www.ech.ch/xmlns/eCH-0228/1", "answerOption"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "questionIdentification") | ("http://www.ech.ch/xmlns/eCH-0228/1", "ballotQuestionNumber") | ("http://www.ech.ch/xmlns/eCH-0228/1", "questionPosition") | ("http://www.ech.ch/xmlns/eCH-0228/1", "ballotQuestion") | ("http://www.ech.ch/xmlns/eCH-0228/1", "answerOption"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 5];
+        let mut f0: Option<crate::ech0155::v4::QuestionId> = None;
+        let mut f1: Option<crate::ech0155::v4::QuestionNumber> = None;
+        let mut f2: Option<u64> = None;
+        let mut f3: Option<crate::ech0155::v4::BallotQuestion> = None;
+        let mut f4: Vec<AnswerOption> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "questionIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "ballotQuestionNumber") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "questionPosition") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "ballotQuestion") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "answerOption") => 4,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v4::QuestionId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "questionIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::QuestionNumber as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "ballotQuestionNumber", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <u64 as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "questionPosition", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::BallotQuestion as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "ballotQuestion", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <AnswerOption as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "questionIdentification" }); ok = false; }
+        if f4.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "answerOption", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { question_identification: f0, ballot_question_number: f1, question_position: f2, ballot_question: f3, answer_option: f4 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["questionIdentification", "ballotQuestionNumber", "questionPosition", "ballotQuestion", "answerOption"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.question_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "questionIdentification"); }
+        if let Some(v) = &self.ballot_question_number { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "ballotQuestionNumber"); }
+        if let Some(v) = &self.question_position { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "questionPosition"); }
+        if let Some(v) = &self.ballot_question { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "ballotQuestion"); }
+        for v in &self.answer_option { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "answerOption"); }
+    }
+}
+impl crate::read::XmlValue for VoteBallotChoiceVariantBallotQuestionInformation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for VoteBallotChoiceVariantBallotQuestionInformation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl VoteBallotChoiceVariantBallotTieBreakInformation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "questionIdentification") | ("http://www.ech.ch/xmlns/eCH-0228/1", "tieBreakQuestionNumber") | ("http://www.ech.ch/xmlns/eCH-0228/1", "questionPosition") | ("http://www.ech.ch/xmlns/eCH-0228/1", "tieBreakQuestion") | ("http://www.ech.ch/xmlns/eCH-0228/1", "answerOption"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "questionIdentification") | ("http://www.ech.ch/xmlns/eCH-0228/1", "tieBreakQuestionNumber") | ("http://www.ech.ch/xmlns/eCH-0228/1", "questionPosition") | ("http://www.ech.ch/xmlns/eCH-0228/1", "tieBreakQuestion") | ("http://www.ech.ch/xmlns/eCH-0228/1", "answerOption"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 5];
+        let mut f0: Option<crate::ech0155::v4::QuestionId> = None;
+        let mut f1: Option<crate::ech0155::v4::QuestionNumber> = None;
+        let mut f2: Option<u64> = None;
+        let mut f3: Option<crate::ech0155::v4::TieBreakQuestion> = None;
+        let mut f4: Vec<AnswerOption> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "questionIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "tieBreakQuestionNumber") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "questionPosition") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "tieBreakQuestion") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "answerOption") => 4,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v4::QuestionId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "questionIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::QuestionNumber as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "tieBreakQuestionNumber", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <u64 as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "questionPosition", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::TieBreakQuestion as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "tieBreakQuestion", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <AnswerOption as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "questionIdentification" }); ok = false; }
+        if f4.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "answerOption", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { question_identification: f0, tie_break_question_number: f1, question_position: f2, tie_break_question: f3, answer_option: f4 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["questionIdentification", "tieBreakQuestionNumber", "questionPosition", "tieBreakQuestion", "answerOption"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.question_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "questionIdentification"); }
+        if let Some(v) = &self.tie_break_question_number { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "tieBreakQuestionNumber"); }
+        if let Some(v) = &self.question_position { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "questionPosition"); }
+        if let Some(v) = &self.tie_break_question { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "tieBreakQuestion"); }
+        for v in &self.answer_option { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "answerOption"); }
+    }
+}
+impl crate::read::XmlValue for VoteBallotChoiceVariantBallotTieBreakInformation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for VoteBallotChoiceVariantBallotTieBreakInformation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl VoteBallotChoiceVariantBallot {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "questionInformation") | ("http://www.ech.ch/xmlns/eCH-0228/1", "tieBreakInformation"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "questionInformation") | ("http://www.ech.ch/xmlns/eCH-0228/1", "tieBreakInformation"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Vec<VoteBallotChoiceVariantBallotQuestionInformation> = Vec::new();
+        let mut f1: Vec<VoteBallotChoiceVariantBallotTieBreakInformation> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "questionInformation") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "tieBreakInformation") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <VoteBallotChoiceVariantBallotQuestionInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <VoteBallotChoiceVariantBallotTieBreakInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if f0.len() < 2 { r.error(None, crate::read::ContentError::TooFew { name: "questionInformation", found: f0.len(), min: 2 }); }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { question_information: f0, tie_break_information: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["questionInformation", "tieBreakInformation"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.question_information { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "questionInformation"); }
+        for v in &self.tie_break_information { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "tieBreakInformation"); }
+    }
+}
+impl crate::read::XmlValue for VoteBallotChoiceVariantBallot {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for VoteBallotChoiceVariantBallot {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl VoteBallotChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "standardBallot") | ("http://www.ech.ch/xmlns/eCH-0228/1", "variantBallot"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0228/1", "standardBallot") => Ok({ let c = r.enter()?; <VoteBallotChoiceStandardBallot as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::StandardBallot)),
+            ("http://www.ech.ch/xmlns/eCH-0228/1", "variantBallot") => Ok({ let c = r.enter()?; <VoteBallotChoiceVariantBallot as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::VariantBallot)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::StandardBallot(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "standardBallot"),
+            Self::VariantBallot(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "variantBallot"),
+        }
+    }
+}
+impl VoteBallot {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "ballotIdentification") | ("http://www.ech.ch/xmlns/eCH-0228/1", "ballotPosition") | ("http://www.ech.ch/xmlns/eCH-0228/1", "ballotDescription") | ("http://www.ech.ch/xmlns/eCH-0228/1", "ballotGroup") | ("http://www.ech.ch/xmlns/eCH-0228/1", "extension")) || VoteBallotChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "ballotIdentification") | ("http://www.ech.ch/xmlns/eCH-0228/1", "ballotPosition") | ("http://www.ech.ch/xmlns/eCH-0228/1", "ballotDescription") | ("http://www.ech.ch/xmlns/eCH-0228/1", "ballotGroup") | ("http://www.ech.ch/xmlns/eCH-0228/1", "extension")) || VoteBallotChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 6];
+        let mut f0: Option<crate::ech0155::v4::BallotIdentification> = None;
+        let mut f1: Option<crate::ech0155::v4::BallotPosition> = None;
+        let mut f2: Option<crate::ech0155::v4::BallotDescriptionInformation> = None;
+        let mut f3: Option<crate::ech0155::v4::BallotDescriptionInformation> = None;
+        let mut f4: Option<VoteBallotChoice> = None;
+        let mut f5: Option<crate::ech0155::v4::Extension> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "ballotIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "ballotPosition") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "ballotDescription") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "ballotGroup") => 3,
+                (ns, local) if VoteBallotChoice::accepts(ns, local) => 4,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "extension") => 5,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v4::BallotIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "ballotIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v4::BallotPosition as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "ballotPosition", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::BallotDescriptionInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "ballotDescription", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::BallotDescriptionInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "ballotGroup", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = VoteBallotChoice::read(r, start)?; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::Extension as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "extension", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "ballotIdentification" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "ballotPosition" }); ok = false; }
+        if !seen[4] && f4.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f4) = f4 else { return Ok(None) };
+        Ok(Some(Self { ballot_identification: f0, ballot_position: f1, ballot_description: f2, ballot_group: f3, choice: f4, extension: f5 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["ballotIdentification", "ballotPosition", "ballotDescription", "ballotGroup", "choice", "extension"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.ballot_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "ballotIdentification"); }
+        { let v = &self.ballot_position; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "ballotPosition"); }
+        if let Some(v) = &self.ballot_description { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "ballotDescription"); }
+        if let Some(v) = &self.ballot_group { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "ballotGroup"); }
+        { let v = &self.choice; v.write(w); }
+        if let Some(v) = &self.extension { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "extension"); }
+    }
+}
+impl crate::read::XmlValue for VoteBallot {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for VoteBallot {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Vote {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "voteIdentification") | ("http://www.ech.ch/xmlns/eCH-0228/1", "voteDescription") | ("http://www.ech.ch/xmlns/eCH-0228/1", "ballot") | ("http://www.ech.ch/xmlns/eCH-0228/1", "individualVoteVerificationCode"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "voteIdentification") | ("http://www.ech.ch/xmlns/eCH-0228/1", "voteDescription") | ("http://www.ech.ch/xmlns/eCH-0228/1", "ballot") | ("http://www.ech.ch/xmlns/eCH-0228/1", "individualVoteVerificationCode"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<crate::ech0155::v4::VoteIdentification> = None;
+        let mut f1: Option<crate::ech0155::v4::VoteDescriptionInformation> = None;
+        let mut f2: Vec<VoteBallot> = Vec::new();
+        let mut f3: Vec<NamedCode> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "voteIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "voteDescription") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "ballot") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "individualVoteVerificationCode") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v4::VoteIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "voteIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::VoteDescriptionInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "voteDescription", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <VoteBallot as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                3 => { seen[3] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedCode as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "voteIdentification" }); ok = false; }
+        if f2.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "ballot", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { vote_identification: f0, vote_description: f1, ballot: f2, individual_vote_verification_code: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["voteIdentification", "voteDescription", "ballot", "individualVoteVerificationCode"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.vote_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "voteIdentification"); }
+        if let Some(v) = &self.vote_description { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "voteDescription"); }
+        for v in &self.ballot { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "ballot"); }
+        for v in &self.individual_vote_verification_code { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "individualVoteVerificationCode"); }
+    }
+}
+impl crate::read::XmlValue for Vote {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Vote {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl VotingCardDataChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "votingPerson") | ("http://www.ech.ch/xmlns/eCH-0228/1", "personIdentification"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0228/1", "votingPerson") => Ok({ let c = r.enter()?; <VotingPerson as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::VotingPerson)),
+            ("http://www.ech.ch/xmlns/eCH-0228/1", "personIdentification") => Ok({ let c = r.enter()?; <PersonIdentification as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::PersonIdentification)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::VotingPerson(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "votingPerson"),
+            Self::PersonIdentification(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "personIdentification"),
+        }
+    }
+}
+impl VotingCardData {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "votingCardSequenceNumber") | ("http://www.ech.ch/xmlns/eCH-0228/1", "frankingArea") | ("http://www.ech.ch/xmlns/eCH-0228/1", "votingPlaceInformation") | ("http://www.ech.ch/xmlns/eCH-0228/1", "votingCardReturnAddress") | ("http://www.ech.ch/xmlns/eCH-0228/1", "votingCardIndividualCodes") | ("http://www.ech.ch/xmlns/eCH-0228/1", "individualLogisticCode")) || VotingCardDataChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "votingCardSequenceNumber") | ("http://www.ech.ch/xmlns/eCH-0228/1", "frankingArea") | ("http://www.ech.ch/xmlns/eCH-0228/1", "votingPlaceInformation") | ("http://www.ech.ch/xmlns/eCH-0228/1", "votingCardReturnAddress") | ("http://www.ech.ch/xmlns/eCH-0228/1", "votingCardIndividualCodes") | ("http://www.ech.ch/xmlns/eCH-0228/1", "individualLogisticCode")) || VotingCardDataChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 7];
+        let mut f0: Option<VotingCardDataVotingCardSequenceNumber> = None;
+        let mut f1: Option<FrankingArea> = None;
+        let mut f2: Option<VotingCardDataChoice> = None;
+        let mut f3: Option<VotingPlaceInformation> = None;
+        let mut f4: Vec<crate::ech0010::v6::OrganisationMailAddress> = Vec::new();
+        let mut f5: Option<VotingCardIndividualCodes> = None;
+        let mut f6: Vec<NamedCode> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "votingCardSequenceNumber") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "frankingArea") => 1,
+                (ns, local) if VotingCardDataChoice::accepts(ns, local) => 2,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "votingPlaceInformation") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "votingCardReturnAddress") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "votingCardIndividualCodes") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "individualLogisticCode") => 6,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <VotingCardDataVotingCardSequenceNumber as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "votingCardSequenceNumber", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <FrankingArea as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "frankingArea", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = VotingCardDataChoice::read(r, start)?; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <VotingPlaceInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "votingPlaceInformation", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0010::v6::OrganisationMailAddress as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4.push(v), None => ok = false } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <VotingCardIndividualCodes as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "votingCardIndividualCodes", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedCode as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "votingCardSequenceNumber" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if f4.len() > 2 { r.error(None, crate::read::ContentError::TooMany { name: "votingCardReturnAddress", found: f4.len(), max: 2 }); }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { voting_card_sequence_number: f0, franking_area: f1, choice: f2, voting_place_information: f3, voting_card_return_address: f4, voting_card_individual_codes: f5, individual_logistic_code: f6 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["votingCardSequenceNumber", "frankingArea", "choice", "votingPlaceInformation", "votingCardReturnAddress", "votingCardIndividualCodes", "individualLogisticCode"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.voting_card_sequence_number; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "votingCardSequenceNumber"); }
+        if let Some(v) = &self.franking_area { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "frankingArea"); }
+        { let v = &self.choice; v.write(w); }
+        if let Some(v) = &self.voting_place_information { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "votingPlaceInformation"); }
+        for v in &self.voting_card_return_address { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "votingCardReturnAddress"); }
+        if let Some(v) = &self.voting_card_individual_codes { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "votingCardIndividualCodes"); }
+        for v in &self.individual_logistic_code { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "individualLogisticCode"); }
+    }
+}
+impl crate::read::XmlValue for VotingCardData {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for VotingCardData {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl VotingCardDelivery {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "contestData") | ("http://www.ech.ch/xmlns/eCH-0228/1", "votingCardData") | ("http://www.ech.ch/xmlns/eCH-0228/1", "logisticCode") | ("http://www.ech.ch/xmlns/eCH-0228/1", "extension"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "contestData") | ("http://www.ech.ch/xmlns/eCH-0228/1", "votingCardData") | ("http://www.ech.ch/xmlns/eCH-0228/1", "logisticCode") | ("http://www.ech.ch/xmlns/eCH-0228/1", "extension"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<ContestData> = None;
+        let mut f1: Vec<VotingCardData> = Vec::new();
+        let mut f2: Vec<NamedCode> = Vec::new();
+        let mut f3: Option<crate::ech0155::v4::Extension> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "contestData") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "votingCardData") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "logisticCode") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "extension") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ContestData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "contestData", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <VotingCardData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedCode as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::Extension as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "extension", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if f1.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "votingCardData", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { contest_data: f0, voting_card_data: f1, logistic_code: f2, extension: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["contestData", "votingCardData", "logisticCode", "extension"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.contest_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "contestData"); }
+        for v in &self.voting_card_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "votingCardData"); }
+        for v in &self.logistic_code { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "logisticCode"); }
+        if let Some(v) = &self.extension { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "extension"); }
+    }
+}
+impl crate::read::XmlValue for VotingCardDelivery {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for VotingCardDelivery {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl VotingCardIndividualCodesElectionGroupBallot {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "electionGroupIdentification") | ("http://www.ech.ch/xmlns/eCH-0228/1", "electionGroupDescription") | ("http://www.ech.ch/xmlns/eCH-0228/1", "electionGroupPosition") | ("http://www.ech.ch/xmlns/eCH-0228/1", "electionInformation") | ("http://www.ech.ch/xmlns/eCH-0228/1", "individualElectionGroupVerificationCodes"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "electionGroupIdentification") | ("http://www.ech.ch/xmlns/eCH-0228/1", "electionGroupDescription") | ("http://www.ech.ch/xmlns/eCH-0228/1", "electionGroupPosition") | ("http://www.ech.ch/xmlns/eCH-0228/1", "electionInformation") | ("http://www.ech.ch/xmlns/eCH-0228/1", "individualElectionGroupVerificationCodes"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 5];
+        let mut f0: Option<crate::ech0155::v4::ElectionIdentification> = None;
+        let mut f1: Option<crate::ech0155::v4::ElectionGroupDescription> = None;
+        let mut f2: Option<crate::ech0155::v4::ElectionGroupPosition> = None;
+        let mut f3: Vec<ElectionInformation> = Vec::new();
+        let mut f4: Vec<NamedCode> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "electionGroupIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "electionGroupDescription") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "electionGroupPosition") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "electionInformation") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "individualElectionGroupVerificationCodes") => 4,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::ElectionIdentification as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "electionGroupIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::ElectionGroupDescription as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "electionGroupDescription", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::ElectionGroupPosition as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "electionGroupPosition", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ElectionInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3.push(v), None => ok = false } }
+                4 => { seen[4] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedCode as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if f3.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "electionInformation", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { election_group_identification: f0, election_group_description: f1, election_group_position: f2, election_information: f3, individual_election_group_verification_codes: f4 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["electionGroupIdentification", "electionGroupDescription", "electionGroupPosition", "electionInformation", "individualElectionGroupVerificationCodes"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.election_group_identification { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "electionGroupIdentification"); }
+        if let Some(v) = &self.election_group_description { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "electionGroupDescription"); }
+        if let Some(v) = &self.election_group_position { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "electionGroupPosition"); }
+        for v in &self.election_information { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "electionInformation"); }
+        for v in &self.individual_election_group_verification_codes { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "individualElectionGroupVerificationCodes"); }
+    }
+}
+impl crate::read::XmlValue for VotingCardIndividualCodesElectionGroupBallot {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for VotingCardIndividualCodesElectionGroupBallot {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl VotingCardIndividualCodes {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "individualContestCodes") | ("http://www.ech.ch/xmlns/eCH-0228/1", "vote") | ("http://www.ech.ch/xmlns/eCH-0228/1", "electionGroupBallot"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "individualContestCodes") | ("http://www.ech.ch/xmlns/eCH-0228/1", "vote") | ("http://www.ech.ch/xmlns/eCH-0228/1", "electionGroupBallot"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Vec<NamedCode> = Vec::new();
+        let mut f1: Vec<Vote> = Vec::new();
+        let mut f2: Vec<VotingCardIndividualCodesElectionGroupBallot> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "individualContestCodes") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "vote") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "electionGroupBallot") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedCode as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Vote as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <VotingCardIndividualCodesElectionGroupBallot as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if f0.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "individualContestCodes", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { individual_contest_codes: f0, vote: f1, election_group_ballot: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["individualContestCodes", "vote", "electionGroupBallot"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.individual_contest_codes { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "individualContestCodes"); }
+        for v in &self.vote { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "vote"); }
+        for v in &self.election_group_ballot { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "electionGroupBallot"); }
+    }
+}
+impl crate::read::XmlValue for VotingCardIndividualCodes {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for VotingCardIndividualCodes {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl VotingPersonPersonChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "swiss") | ("http://www.ech.ch/xmlns/eCH-0228/1", "swissAbroad") | ("http://www.ech.ch/xmlns/eCH-0228/1", "foreigner"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0228/1", "swiss") => Ok({ let c = r.enter()?; <SwissDomestic as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Swiss)),
+            ("http://www.ech.ch/xmlns/eCH-0228/1", "swissAbroad") => Ok({ let c = r.enter()?; <SwissAbroad as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::SwissAbroad)),
+            ("http://www.ech.ch/xmlns/eCH-0228/1", "foreigner") => Ok({ let c = r.enter()?; <Foreigner as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Foreigner)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::Swiss(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "swiss"),
+            Self::SwissAbroad(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "swissAbroad"),
+            Self::Foreigner(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "foreigner"),
+        }
+    }
+}
+impl VotingPersonPerson {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        VotingPersonPersonChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        VotingPersonPersonChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<VotingPersonPersonChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if VotingPersonPersonChoice::accepts(ns, local) => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = VotingPersonPersonChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { choice: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for VotingPersonPerson {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for VotingPersonPerson {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl VotingPersonDomainOfInfluenceInfo {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "domainOfInfluence") | ("http://www.ech.ch/xmlns/eCH-0228/1", "countingCircle"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "domainOfInfluence") | ("http://www.ech.ch/xmlns/eCH-0228/1", "countingCircle"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<crate::ech0155::v4::DomainOfInfluence> = None;
+        let mut f1: Option<crate::ech0155::v4::CountingCircle> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "domainOfInfluence") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "countingCircle") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v4::DomainOfInfluence as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "domainOfInfluence", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v4::CountingCircle as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countingCircle", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "domainOfInfluence" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { domain_of_influence: f0, counting_circle: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["domainOfInfluence", "countingCircle"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.domain_of_influence; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "domainOfInfluence"); }
+        if let Some(v) = &self.counting_circle { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "countingCircle"); }
+    }
+}
+impl crate::read::XmlValue for VotingPersonDomainOfInfluenceInfo {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for VotingPersonDomainOfInfluenceInfo {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl VotingPerson {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "person") | ("http://www.ech.ch/xmlns/eCH-0228/1", "deliveryAddress") | ("http://www.ech.ch/xmlns/eCH-0228/1", "isEvoter") | ("http://www.ech.ch/xmlns/eCH-0228/1", "domainOfInfluenceInfo"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "person") | ("http://www.ech.ch/xmlns/eCH-0228/1", "deliveryAddress") | ("http://www.ech.ch/xmlns/eCH-0228/1", "isEvoter") | ("http://www.ech.ch/xmlns/eCH-0228/1", "domainOfInfluenceInfo"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<VotingPersonPerson> = None;
+        let mut f1: Option<crate::ech0010::v6::PersonMailAddress> = None;
+        let mut f2: Option<crate::ech0045::v4::Yesno> = None;
+        let mut f3: Vec<VotingPersonDomainOfInfluenceInfo> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "person") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "deliveryAddress") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "isEvoter") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "domainOfInfluenceInfo") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <VotingPersonPerson as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "person", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0010::v6::PersonMailAddress as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "deliveryAddress", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0045::v4::Yesno as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "isEvoter", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <VotingPersonDomainOfInfluenceInfo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "person" }); ok = false; }
+        if f3.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "domainOfInfluenceInfo", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { person: f0, delivery_address: f1, is_evoter: f2, domain_of_influence_info: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["person", "deliveryAddress", "isEvoter", "domainOfInfluenceInfo"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.person; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "person"); }
+        if let Some(v) = &self.delivery_address { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "deliveryAddress"); }
+        if let Some(v) = &self.is_evoter { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "isEvoter"); }
+        for v in &self.domain_of_influence_info { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "domainOfInfluenceInfo"); }
+    }
+}
+impl crate::read::XmlValue for VotingPerson {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for VotingPerson {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl VotingPlaceInformation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "votingPlaceIdentification") | ("http://www.ech.ch/xmlns/eCH-0228/1", "votingPlace"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "votingPlaceIdentification") | ("http://www.ech.ch/xmlns/eCH-0228/1", "votingPlace"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<VotingPlaceInformationVotingPlaceIdentification> = None;
+        let mut f1: Option<crate::ech0010::v6::OrganisationMailAddress> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "votingPlaceIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "votingPlace") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <VotingPlaceInformationVotingPlaceIdentification as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "votingPlaceIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0010::v6::OrganisationMailAddress as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "votingPlace", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "votingPlace" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { voting_place_identification: f0, voting_place: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["votingPlaceIdentification", "votingPlace"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.voting_place_identification { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "votingPlaceIdentification"); }
+        { let v = &self.voting_place; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "votingPlace"); }
+    }
+}
+impl crate::read::XmlValue for VotingPlaceInformation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for VotingPlaceInformation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Delivery {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "deliveryHeader") | ("http://www.ech.ch/xmlns/eCH-0228/1", "votingCardDelivery"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0228/1", "deliveryHeader") | ("http://www.ech.ch/xmlns/eCH-0228/1", "votingCardDelivery"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<crate::ech0058::v5::Header> = None;
+        let mut f1: Option<VotingCardDelivery> = None;
+        let mut f2: Option<String> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "minorVersion" => { seen[2] = true; match <String as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@minorVersion"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "deliveryHeader") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0228/1", "votingCardDelivery") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0058::v5::Header as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "deliveryHeader", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <VotingCardDelivery as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "votingCardDelivery", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "deliveryHeader" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "votingCardDelivery" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { delivery_header: f0, voting_card_delivery: f1, minor_version: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["deliveryHeader", "votingCardDelivery"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.minor_version { w.attribute("minorVersion", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.delivery_header; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "deliveryHeader"); }
+        { let v = &self.voting_card_delivery; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0228/1", "votingCardDelivery"); }
+    }
+}
+impl crate::read::XmlValue for Delivery {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Delivery {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}

@@ -389,3 +389,1268 @@ pub struct Delivery {
     pub minor_version: Option<String>,
 }
 
+impl CountOfVotersInformationSubtotalInfo {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/1", "countOfVoters") | ("http://www.ech.ch/xmlns/eCH-0252/1", "voterType") | ("http://www.ech.ch/xmlns/eCH-0252/1", "sex"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/1", "countOfVoters") | ("http://www.ech.ch/xmlns/eCH-0252/1", "voterType") | ("http://www.ech.ch/xmlns/eCH-0252/1", "sex"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<CountOf> = None;
+        let mut f1: Option<crate::ech0155::v5::VoterType> = None;
+        let mut f2: Option<crate::ech0044::v4::Sex> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "countOfVoters") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "voterType") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "sex") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfVoters", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v5::VoterType as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "voterType", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044::v4::Sex as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "sex", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfVoters" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { count_of_voters: f0, voter_type: f1, sex: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["countOfVoters", "voterType", "sex"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.count_of_voters; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "countOfVoters"); }
+        if let Some(v) = &self.voter_type { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "voterType"); }
+        if let Some(v) = &self.sex { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "sex"); }
+    }
+}
+impl crate::read::XmlValue for CountOfVotersInformationSubtotalInfo {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for CountOfVotersInformationSubtotalInfo {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl CountOfVotersInformation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/1", "countOfVotersTotal") | ("http://www.ech.ch/xmlns/eCH-0252/1", "subtotalInfo"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/1", "countOfVotersTotal") | ("http://www.ech.ch/xmlns/eCH-0252/1", "subtotalInfo"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<CountOf> = None;
+        let mut f1: Vec<CountOfVotersInformationSubtotalInfo> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "countOfVotersTotal") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "subtotalInfo") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfVotersTotal", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CountOfVotersInformationSubtotalInfo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfVotersTotal" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { count_of_voters_total: f0, subtotal_info: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["countOfVotersTotal", "subtotalInfo"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.count_of_voters_total; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "countOfVotersTotal"); }
+        for v in &self.subtotal_info { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "subtotalInfo"); }
+    }
+}
+impl crate::read::XmlValue for CountOfVotersInformation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for CountOfVotersInformation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl CountingCircleInfo {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/1", "countingCircle") | ("http://www.ech.ch/xmlns/eCH-0252/1", "resultData"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/1", "countingCircle") | ("http://www.ech.ch/xmlns/eCH-0252/1", "resultData"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<CountingCircle> = None;
+        let mut f1: Option<ResultData> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "countingCircle") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "resultData") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <CountingCircle as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countingCircle", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ResultData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "resultData", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countingCircle" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { counting_circle: f0, result_data: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["countingCircle", "resultData"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.counting_circle; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "countingCircle"); }
+        if let Some(v) = &self.result_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "resultData"); }
+    }
+}
+impl crate::read::XmlValue for CountingCircleInfo {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for CountingCircleInfo {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl CountingCircle {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/1", "countingCircleId") | ("http://www.ech.ch/xmlns/eCH-0252/1", "countingCircleName") | ("http://www.ech.ch/xmlns/eCH-0252/1", "domainOfInfluenceType"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/1", "countingCircleId") | ("http://www.ech.ch/xmlns/eCH-0252/1", "countingCircleName") | ("http://www.ech.ch/xmlns/eCH-0252/1", "domainOfInfluenceType"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<crate::ech0155::v5::CountingCircleId> = None;
+        let mut f1: Option<crate::ech0155::v5::CountingCircleName> = None;
+        let mut f2: Option<crate::ech0155::v5::DomainOfInfluenceTypeType> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "countingCircleId") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "countingCircleName") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "domainOfInfluenceType") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v5::CountingCircleId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countingCircleId", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v5::CountingCircleName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countingCircleName", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v5::DomainOfInfluenceTypeType as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "domainOfInfluenceType", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { counting_circle_id: f0, counting_circle_name: f1, domain_of_influence_type: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["countingCircleId", "countingCircleName", "domainOfInfluenceType"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.counting_circle_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "countingCircleId"); }
+        if let Some(v) = &self.counting_circle_name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "countingCircleName"); }
+        if let Some(v) = &self.domain_of_influence_type { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "domainOfInfluenceType"); }
+    }
+}
+impl crate::read::XmlValue for CountingCircle {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for CountingCircle {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventVoteBaseDelivery {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/1", "cantonId") | ("http://www.ech.ch/xmlns/eCH-0252/1", "pollingDay") | ("http://www.ech.ch/xmlns/eCH-0252/1", "voteInfo") | ("http://www.ech.ch/xmlns/eCH-0252/1", "numberOfEntries") | ("http://www.ech.ch/xmlns/eCH-0252/1", "extension"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/1", "cantonId") | ("http://www.ech.ch/xmlns/eCH-0252/1", "pollingDay") | ("http://www.ech.ch/xmlns/eCH-0252/1", "voteInfo") | ("http://www.ech.ch/xmlns/eCH-0252/1", "numberOfEntries") | ("http://www.ech.ch/xmlns/eCH-0252/1", "extension"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 5];
+        let mut f0: Option<crate::ech0155::v5::BfSNumberCanton> = None;
+        let mut f1: Option<PollingDay> = None;
+        let mut f2: Vec<VoteInfo> = Vec::new();
+        let mut f3: Option<NumberOfEntries> = None;
+        let mut f4: Option<crate::ech0155::v5::Extension> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "cantonId") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "pollingDay") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "voteInfo") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "numberOfEntries") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "extension") => 4,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v5::BfSNumberCanton as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "cantonId", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <PollingDay as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "pollingDay", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <VoteInfo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <NumberOfEntries as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "numberOfEntries", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v5::Extension as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "extension", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "cantonId" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "pollingDay" }); ok = false; }
+        if f2.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "voteInfo", found: 0, min: 1 }); }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "numberOfEntries" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        Ok(Some(Self { canton_id: f0, polling_day: f1, vote_info: f2, number_of_entries: f3, extension: f4 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["cantonId", "pollingDay", "voteInfo", "numberOfEntries", "extension"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.canton_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "cantonId"); }
+        { let v = &self.polling_day; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "pollingDay"); }
+        for v in &self.vote_info { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "voteInfo"); }
+        { let v = &self.number_of_entries; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "numberOfEntries"); }
+        if let Some(v) = &self.extension { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "extension"); }
+    }
+}
+impl crate::read::XmlValue for EventVoteBaseDelivery {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventVoteBaseDelivery {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl NamedElementChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/1", "countOf") | ("http://www.ech.ch/xmlns/eCH-0252/1", "percent") | ("http://www.ech.ch/xmlns/eCH-0252/1", "text"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0252/1", "countOf") => Ok({ let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::CountOf)),
+            ("http://www.ech.ch/xmlns/eCH-0252/1", "percent") => Ok({ let c = r.enter()?; <Percent as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Percent)),
+            ("http://www.ech.ch/xmlns/eCH-0252/1", "text") => Ok({ let c = r.enter()?; <NamedElementChoiceText as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Text)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::CountOf(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "countOf"),
+            Self::Percent(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "percent"),
+            Self::Text(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "text"),
+        }
+    }
+}
+impl NamedElement {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/1", "elementName")) || NamedElementChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/1", "elementName")) || NamedElementChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<ResultName> = None;
+        let mut f1: Option<NamedElementChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "elementName") => 0,
+                (ns, local) if NamedElementChoice::accepts(ns, local) => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <ResultName as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "elementName", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = NamedElementChoice::read(r, start)?; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "elementName" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { element_name: f0, choice: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["elementName", "choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.element_name; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "elementName"); }
+        { let v = &self.choice; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for NamedElement {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for NamedElement {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl NamedId {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/1", "idName") | ("http://www.ech.ch/xmlns/eCH-0252/1", "id"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/1", "idName") | ("http://www.ech.ch/xmlns/eCH-0252/1", "id"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<IdName> = None;
+        let mut f1: Option<NamedIdId> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "idName") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "id") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <IdName as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "idName", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <NamedIdId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "id", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "idName" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "id" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { id_name: f0, id: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["idName", "id"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.id_name; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "idName"); }
+        { let v = &self.id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "id"); }
+    }
+}
+impl crate::read::XmlValue for NamedId {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for NamedId {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ResultData {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/1", "countOfVotersInformation") | ("http://www.ech.ch/xmlns/eCH-0252/1", "votingCardInformationType") | ("http://www.ech.ch/xmlns/eCH-0252/1", "fullyCountedTrue") | ("http://www.ech.ch/xmlns/eCH-0252/1", "releasedTimeStamp") | ("http://www.ech.ch/xmlns/eCH-0252/1", "lockoutTimeStamp") | ("http://www.ech.ch/xmlns/eCH-0252/1", "voterTurnout") | ("http://www.ech.ch/xmlns/eCH-0252/1", "receivedVotes") | ("http://www.ech.ch/xmlns/eCH-0252/1", "receivedInvalidVotes") | ("http://www.ech.ch/xmlns/eCH-0252/1", "receivedBlankVotes") | ("http://www.ech.ch/xmlns/eCH-0252/1", "receivedValidVotes") | ("http://www.ech.ch/xmlns/eCH-0252/1", "countOfYesVotes") | ("http://www.ech.ch/xmlns/eCH-0252/1", "countOfNoVotes") | ("http://www.ech.ch/xmlns/eCH-0252/1", "countOfVotesWithoutAnswer") | ("http://www.ech.ch/xmlns/eCH-0252/1", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/1", "countOfVotersInformation") | ("http://www.ech.ch/xmlns/eCH-0252/1", "votingCardInformationType") | ("http://www.ech.ch/xmlns/eCH-0252/1", "fullyCountedTrue") | ("http://www.ech.ch/xmlns/eCH-0252/1", "releasedTimeStamp") | ("http://www.ech.ch/xmlns/eCH-0252/1", "lockoutTimeStamp") | ("http://www.ech.ch/xmlns/eCH-0252/1", "voterTurnout") | ("http://www.ech.ch/xmlns/eCH-0252/1", "receivedVotes") | ("http://www.ech.ch/xmlns/eCH-0252/1", "receivedInvalidVotes") | ("http://www.ech.ch/xmlns/eCH-0252/1", "receivedBlankVotes") | ("http://www.ech.ch/xmlns/eCH-0252/1", "receivedValidVotes") | ("http://www.ech.ch/xmlns/eCH-0252/1", "countOfYesVotes") | ("http://www.ech.ch/xmlns/eCH-0252/1", "countOfNoVotes") | ("http://www.ech.ch/xmlns/eCH-0252/1", "countOfVotesWithoutAnswer") | ("http://www.ech.ch/xmlns/eCH-0252/1", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 14];
+        let mut f0: Option<CountOfVotersInformation> = None;
+        let mut f1: Option<VotingCardInformation> = None;
+        let mut f2: Option<FullyCountedTrue> = None;
+        let mut f3: Option<ReleasedTimeStamp> = None;
+        let mut f4: Option<LockoutTimeStamp> = None;
+        let mut f5: Option<Percent> = None;
+        let mut f6: Option<CountOf> = None;
+        let mut f7: Option<CountOf> = None;
+        let mut f8: Option<CountOf> = None;
+        let mut f9: Option<CountOf> = None;
+        let mut f10: Option<CountOf> = None;
+        let mut f11: Option<CountOf> = None;
+        let mut f12: Option<CountOf> = None;
+        let mut f13: Vec<NamedElement> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "countOfVotersInformation") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "votingCardInformationType") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "fullyCountedTrue") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "releasedTimeStamp") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "lockoutTimeStamp") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "voterTurnout") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "receivedVotes") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "receivedInvalidVotes") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "receivedBlankVotes") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "receivedValidVotes") => 9,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "countOfYesVotes") => 10,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "countOfNoVotes") => 11,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "countOfVotesWithoutAnswer") => 12,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "namedElement") => 13,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <CountOfVotersInformation as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfVotersInformation", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <VotingCardInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "votingCardInformationType", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <FullyCountedTrue as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "fullyCountedTrue", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ReleasedTimeStamp as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "releasedTimeStamp", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <LockoutTimeStamp as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "lockoutTimeStamp", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Percent as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "voterTurnout", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "receivedVotes", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "receivedInvalidVotes", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "receivedBlankVotes", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let dup = f9.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f9 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "receivedValidVotes", found: 2, max: 1 }); } }
+                10 => { seen[10] = true; let dup = f10.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f10 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfYesVotes", found: 2, max: 1 }); } }
+                11 => { seen[11] = true; let dup = f11.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f11 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfNoVotes", found: 2, max: 1 }); } }
+                12 => { seen[12] = true; let dup = f12.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CountOf as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f12 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfVotesWithoutAnswer", found: 2, max: 1 }); } }
+                13 => { seen[13] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f13.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfVotersInformation" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "fullyCountedTrue" }); ok = false; }
+        if !seen[6] && f6.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "receivedVotes" }); ok = false; }
+        if !seen[7] && f7.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "receivedInvalidVotes" }); ok = false; }
+        if !seen[8] && f8.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "receivedBlankVotes" }); ok = false; }
+        if !seen[9] && f9.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "receivedValidVotes" }); ok = false; }
+        if !seen[10] && f10.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfYesVotes" }); ok = false; }
+        if !seen[11] && f11.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfNoVotes" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        let Some(f6) = f6 else { return Ok(None) };
+        let Some(f7) = f7 else { return Ok(None) };
+        let Some(f8) = f8 else { return Ok(None) };
+        let Some(f9) = f9 else { return Ok(None) };
+        let Some(f10) = f10 else { return Ok(None) };
+        let Some(f11) = f11 else { return Ok(None) };
+        Ok(Some(Self { count_of_voters_information: f0, voting_card_information_type: f1, fully_counted_true: f2, released_time_stamp: f3, lockout_time_stamp: f4, voter_turnout: f5, received_votes: f6, received_invalid_votes: f7, received_blank_votes: f8, received_valid_votes: f9, count_of_yes_votes: f10, count_of_no_votes: f11, count_of_votes_without_answer: f12, named_element: f13 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["countOfVotersInformation", "votingCardInformationType", "fullyCountedTrue", "releasedTimeStamp", "lockoutTimeStamp", "voterTurnout", "receivedVotes", "receivedInvalidVotes", "receivedBlankVotes", "receivedValidVotes", "countOfYesVotes", "countOfNoVotes", "countOfVotesWithoutAnswer", "namedElement"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.count_of_voters_information; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "countOfVotersInformation"); }
+        if let Some(v) = &self.voting_card_information_type { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "votingCardInformationType"); }
+        { let v = &self.fully_counted_true; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "fullyCountedTrue"); }
+        if let Some(v) = &self.released_time_stamp { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "releasedTimeStamp"); }
+        if let Some(v) = &self.lockout_time_stamp { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "lockoutTimeStamp"); }
+        if let Some(v) = &self.voter_turnout { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "voterTurnout"); }
+        { let v = &self.received_votes; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "receivedVotes"); }
+        { let v = &self.received_invalid_votes; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "receivedInvalidVotes"); }
+        { let v = &self.received_blank_votes; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "receivedBlankVotes"); }
+        { let v = &self.received_valid_votes; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "receivedValidVotes"); }
+        { let v = &self.count_of_yes_votes; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "countOfYesVotes"); }
+        { let v = &self.count_of_no_votes; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "countOfNoVotes"); }
+        if let Some(v) = &self.count_of_votes_without_answer { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "countOfVotesWithoutAnswer"); }
+        for v in &self.named_element { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "namedElement"); }
+    }
+}
+impl crate::read::XmlValue for ResultData {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ResultData {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl VoteInfo {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/1", "vote") | ("http://www.ech.ch/xmlns/eCH-0252/1", "countingCircleInfo"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/1", "vote") | ("http://www.ech.ch/xmlns/eCH-0252/1", "countingCircleInfo"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<Vote> = None;
+        let mut f1: Vec<CountingCircleInfo> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "vote") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "countingCircleInfo") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <Vote as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "vote", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CountingCircleInfo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "vote" }); ok = false; }
+        if f1.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "countingCircleInfo", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { vote: f0, counting_circle_info: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["vote", "countingCircleInfo"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.vote; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "vote"); }
+        for v in &self.counting_circle_info { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "countingCircleInfo"); }
+    }
+}
+impl crate::read::XmlValue for VoteInfo {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for VoteInfo {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl VoteTitleInformation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/1", "language") | ("http://www.ech.ch/xmlns/eCH-0252/1", "voteTitle") | ("http://www.ech.ch/xmlns/eCH-0252/1", "voteTitleShort"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/1", "language") | ("http://www.ech.ch/xmlns/eCH-0252/1", "voteTitle") | ("http://www.ech.ch/xmlns/eCH-0252/1", "voteTitleShort"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<crate::ech0155::v5::Language> = None;
+        let mut f1: Option<VoteTitleInformationVoteTitle> = None;
+        let mut f2: Option<VoteTitleInformationVoteTitleShort> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "language") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "voteTitle") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "voteTitleShort") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v5::Language as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "language", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <VoteTitleInformationVoteTitle as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "voteTitle", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <VoteTitleInformationVoteTitleShort as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "voteTitleShort", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "language" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "voteTitle" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { language: f0, vote_title: f1, vote_title_short: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["language", "voteTitle", "voteTitleShort"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.language; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "language"); }
+        { let v = &self.vote_title; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "voteTitle"); }
+        if let Some(v) = &self.vote_title_short { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "voteTitleShort"); }
+    }
+}
+impl crate::read::XmlValue for VoteTitleInformation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for VoteTitleInformation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Vote {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/1", "voteIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/1", "mainVoteIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/1", "otherIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/1", "domainOfInfluence") | ("http://www.ech.ch/xmlns/eCH-0252/1", "superiorAuthority") | ("http://www.ech.ch/xmlns/eCH-0252/1", "pollingDay") | ("http://www.ech.ch/xmlns/eCH-0252/1", "voteTitleInformation") | ("http://www.ech.ch/xmlns/eCH-0252/1", "decisiveMajority") | ("http://www.ech.ch/xmlns/eCH-0252/1", "voteSubType") | ("http://www.ech.ch/xmlns/eCH-0252/1", "sequence") | ("http://www.ech.ch/xmlns/eCH-0252/1", "grouping"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/1", "voteIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/1", "mainVoteIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/1", "otherIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/1", "domainOfInfluence") | ("http://www.ech.ch/xmlns/eCH-0252/1", "superiorAuthority") | ("http://www.ech.ch/xmlns/eCH-0252/1", "pollingDay") | ("http://www.ech.ch/xmlns/eCH-0252/1", "voteTitleInformation") | ("http://www.ech.ch/xmlns/eCH-0252/1", "decisiveMajority") | ("http://www.ech.ch/xmlns/eCH-0252/1", "voteSubType") | ("http://www.ech.ch/xmlns/eCH-0252/1", "sequence") | ("http://www.ech.ch/xmlns/eCH-0252/1", "grouping"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 11];
+        let mut f0: Option<crate::ech0155::v5::VoteIdentification> = None;
+        let mut f1: Option<crate::ech0155::v5::VoteIdentification> = None;
+        let mut f2: Vec<NamedId> = Vec::new();
+        let mut f3: Option<crate::ech0155::v5::DomainOfInfluence> = None;
+        let mut f4: Option<crate::ech0155::v5::DomainOfInfluence> = None;
+        let mut f5: Option<PollingDay> = None;
+        let mut f6: Vec<VoteTitleInformation> = Vec::new();
+        let mut f7: Option<DecisiveMajority> = None;
+        let mut f8: Option<VoteSubType> = None;
+        let mut f9: Option<Sequence> = None;
+        let mut f10: Option<Grouping> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "voteIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "mainVoteIdentification") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "otherIdentification") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "domainOfInfluence") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "superiorAuthority") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "pollingDay") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "voteTitleInformation") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "decisiveMajority") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "voteSubType") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "sequence") => 9,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "grouping") => 10,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v5::VoteIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "voteIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v5::VoteIdentification as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "mainVoteIdentification", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v5::DomainOfInfluence as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "domainOfInfluence", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v5::DomainOfInfluence as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "superiorAuthority", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; <PollingDay as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "pollingDay", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <VoteTitleInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6.push(v), None => ok = false } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; <DecisiveMajority as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "decisiveMajority", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; <VoteSubType as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "voteSubType", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let dup = f9.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Sequence as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f9 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "sequence", found: 2, max: 1 }); } }
+                10 => { seen[10] = true; let dup = f10.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Grouping as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f10 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "grouping", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "voteIdentification" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "domainOfInfluence" }); ok = false; }
+        if !seen[5] && f5.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "pollingDay" }); ok = false; }
+        if f6.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "voteTitleInformation", found: 0, min: 1 }); }
+        if !seen[7] && f7.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "decisiveMajority" }); ok = false; }
+        if !seen[8] && f8.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "voteSubType" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        let Some(f5) = f5 else { return Ok(None) };
+        let Some(f7) = f7 else { return Ok(None) };
+        let Some(f8) = f8 else { return Ok(None) };
+        Ok(Some(Self { vote_identification: f0, main_vote_identification: f1, other_identification: f2, domain_of_influence: f3, superior_authority: f4, polling_day: f5, vote_title_information: f6, decisive_majority: f7, vote_sub_type: f8, sequence: f9, grouping: f10 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["voteIdentification", "mainVoteIdentification", "otherIdentification", "domainOfInfluence", "superiorAuthority", "pollingDay", "voteTitleInformation", "decisiveMajority", "voteSubType", "sequence", "grouping"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.vote_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "voteIdentification"); }
+        if let Some(v) = &self.main_vote_identification { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "mainVoteIdentification"); }
+        for v in &self.other_identification { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "otherIdentification"); }
+        { let v = &self.domain_of_influence; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "domainOfInfluence"); }
+        if let Some(v) = &self.superior_authority { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "superiorAuthority"); }
+        { let v = &self.polling_day; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "pollingDay"); }
+        for v in &self.vote_title_information { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "voteTitleInformation"); }
+        { let v = &self.decisive_majority; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "decisiveMajority"); }
+        { let v = &self.vote_sub_type; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "voteSubType"); }
+        if let Some(v) = &self.sequence { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "sequence"); }
+        if let Some(v) = &self.grouping { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "grouping"); }
+    }
+}
+impl crate::read::XmlValue for Vote {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Vote {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl VotingCardInformation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/1", "countOfVotingCardsReceivedInBallotbox") | ("http://www.ech.ch/xmlns/eCH-0252/1", "countOfVotingCardsReceivedPrematurelyInBallotbox") | ("http://www.ech.ch/xmlns/eCH-0252/1", "countOfVotingCardsReceivedByMail") | ("http://www.ech.ch/xmlns/eCH-0252/1", "countOfVotingCardsReceivedByEvoting"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/1", "countOfVotingCardsReceivedInBallotbox") | ("http://www.ech.ch/xmlns/eCH-0252/1", "countOfVotingCardsReceivedPrematurelyInBallotbox") | ("http://www.ech.ch/xmlns/eCH-0252/1", "countOfVotingCardsReceivedByMail") | ("http://www.ech.ch/xmlns/eCH-0252/1", "countOfVotingCardsReceivedByEvoting"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<CountOf> = None;
+        let mut f1: Option<CountOf> = None;
+        let mut f2: Option<CountOf> = None;
+        let mut f3: Option<CountOf> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "countOfVotingCardsReceivedInBallotbox") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "countOfVotingCardsReceivedPrematurelyInBallotbox") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "countOfVotingCardsReceivedByMail") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "countOfVotingCardsReceivedByEvoting") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CountOf as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfVotingCardsReceivedInBallotbox", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CountOf as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfVotingCardsReceivedPrematurelyInBallotbox", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CountOf as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfVotingCardsReceivedByMail", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CountOf as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfVotingCardsReceivedByEvoting", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { count_of_voting_cards_received_in_ballotbox: f0, count_of_voting_cards_received_prematurely_in_ballotbox: f1, count_of_voting_cards_received_by_mail: f2, count_of_voting_cards_received_by_evoting: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["countOfVotingCardsReceivedInBallotbox", "countOfVotingCardsReceivedPrematurelyInBallotbox", "countOfVotingCardsReceivedByMail", "countOfVotingCardsReceivedByEvoting"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.count_of_voting_cards_received_in_ballotbox { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "countOfVotingCardsReceivedInBallotbox"); }
+        if let Some(v) = &self.count_of_voting_cards_received_prematurely_in_ballotbox { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "countOfVotingCardsReceivedPrematurelyInBallotbox"); }
+        if let Some(v) = &self.count_of_voting_cards_received_by_mail { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "countOfVotingCardsReceivedByMail"); }
+        if let Some(v) = &self.count_of_voting_cards_received_by_evoting { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "countOfVotingCardsReceivedByEvoting"); }
+    }
+}
+impl crate::read::XmlValue for VotingCardInformation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for VotingCardInformation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Delivery {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/1", "deliveryHeader") | ("http://www.ech.ch/xmlns/eCH-0252/1", "voteBaseDelivery"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/1", "deliveryHeader") | ("http://www.ech.ch/xmlns/eCH-0252/1", "voteBaseDelivery"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<crate::ech0058::v5::Header> = None;
+        let mut f1: Option<EventVoteBaseDelivery> = None;
+        let mut f2: Option<String> = None;
+        for (ans, alocal, avalue) in &start.attributes {
+            if !ans.is_empty() { continue; }
+            match alocal.as_str() {
+                "minorVersion" => { seen[2] = true; match <String as crate::write::XmlText>::parse_text(avalue) { Ok(v) => f2 = Some(v), Err(e) => { r.error(Some("@minorVersion"), crate::read::ContentError::Value(e)); ok = false; } } }
+                _ => {}
+            }
+        }
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "deliveryHeader") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/1", "voteBaseDelivery") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0058::v5::Header as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "deliveryHeader", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <EventVoteBaseDelivery as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "voteBaseDelivery", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "deliveryHeader" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "voteBaseDelivery" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { delivery_header: f0, vote_base_delivery: f1, minor_version: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["deliveryHeader", "voteBaseDelivery"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.minor_version { w.attribute("minorVersion", &crate::write::XmlText::to_text(v)); }
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.delivery_header; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "deliveryHeader"); }
+        { let v = &self.vote_base_delivery; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/1", "voteBaseDelivery"); }
+    }
+}
+impl crate::read::XmlValue for Delivery {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Delivery {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}

@@ -1166,3 +1166,4943 @@ pub struct Delivery {
     pub choice: DeliveryChoice,
 }
 
+impl CandidateListResult {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "listIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotesFromChangedBallots"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "listIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotesFromChangedBallots"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<crate::ech0155::v5::ListIdentification> = None;
+        let mut f1: Option<CountOf> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "listIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotesFromChangedBallots") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v5::ListIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "listIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfVotesFromChangedBallots", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "listIdentification" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfVotesFromChangedBallots" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { list_identification: f0, count_of_votes_from_changed_ballots: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["listIdentification", "countOfVotesFromChangedBallots"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.list_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "listIdentification"); }
+        { let v = &self.count_of_votes_from_changed_ballots; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotesFromChangedBallots"); }
+    }
+}
+impl crate::read::XmlValue for CandidateListResult {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for CandidateListResult {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl CandidateOrWriteInCandidateChoiceOption1 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateReference"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateReference"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<crate::ech0155::v5::Identifier> = None;
+        let mut f1: Option<crate::ech0155::v5::CandidateReference> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateReference") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v5::Identifier as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "candidateIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v5::CandidateReference as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "candidateReference", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "candidateIdentification" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { candidate_identification: f0, candidate_reference: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["candidateIdentification", "candidateReference"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.candidate_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "candidateIdentification"); }
+        if let Some(v) = &self.candidate_reference { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "candidateReference"); }
+    }
+}
+impl crate::read::XmlValue for CandidateOrWriteInCandidateChoiceOption1 {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for CandidateOrWriteInCandidateChoiceOption1 {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl CandidateOrWriteInCandidateChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "writeInCandidate")) || CandidateOrWriteInCandidateChoiceOption1::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            (ns, local) if CandidateOrWriteInCandidateChoiceOption1::accepts(ns, local) => Ok(CandidateOrWriteInCandidateChoiceOption1::read_children(r, start, Some(|_, _| true))?.map(Self::CandidateIdentification)),
+            ("http://www.ech.ch/xmlns/eCH-0252/2", "writeInCandidate") => Ok({ let c = r.enter()?; <crate::ech0155::v5::Candidate as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::WriteInCandidate)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::CandidateIdentification(v) => v.write_children(w),
+            Self::WriteInCandidate(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "writeInCandidate"),
+        }
+    }
+}
+impl CandidateOrWriteInCandidate {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        CandidateOrWriteInCandidateChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        CandidateOrWriteInCandidateChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<CandidateOrWriteInCandidateChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if CandidateOrWriteInCandidateChoice::accepts(ns, local) => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = CandidateOrWriteInCandidateChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice2", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice2" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { choice2: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice2"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice2; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for CandidateOrWriteInCandidate {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for CandidateOrWriteInCandidate {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl CandidateResultCandidateListResultsInfo {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateListResults") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotesFromBallotsWithoutListDesignation"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateListResults") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotesFromBallotsWithoutListDesignation"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Vec<CandidateListResult> = Vec::new();
+        let mut f1: Option<CountOf> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateListResults") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotesFromBallotsWithoutListDesignation") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CandidateListResult as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CountOf as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfVotesFromBallotsWithoutListDesignation", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { candidate_list_results: f0, count_of_votes_from_ballots_without_list_designation: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["candidateListResults", "countOfVotesFromBallotsWithoutListDesignation"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.candidate_list_results { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "candidateListResults"); }
+        if let Some(v) = &self.count_of_votes_from_ballots_without_list_designation { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotesFromBallotsWithoutListDesignation"); }
+    }
+}
+impl crate::read::XmlValue for CandidateResultCandidateListResultsInfo {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for CandidateResultCandidateListResultsInfo {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl CandidateResult {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateOrWriteInCandidate") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotesTotal") | ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateListResultsInfo"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateOrWriteInCandidate") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotesTotal") | ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateListResultsInfo"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<CandidateOrWriteInCandidate> = None;
+        let mut f1: Option<CountOf> = None;
+        let mut f2: Option<CandidateResultCandidateListResultsInfo> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateOrWriteInCandidate") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotesTotal") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateListResultsInfo") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <CandidateOrWriteInCandidate as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "candidateOrWriteInCandidate", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfVotesTotal", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CandidateResultCandidateListResultsInfo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "candidateListResultsInfo", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "candidateOrWriteInCandidate" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfVotesTotal" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { candidate_or_write_in_candidate: f0, count_of_votes_total: f1, candidate_list_results_info: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["candidateOrWriteInCandidate", "countOfVotesTotal", "candidateListResultsInfo"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.candidate_or_write_in_candidate; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "candidateOrWriteInCandidate"); }
+        { let v = &self.count_of_votes_total; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotesTotal"); }
+        if let Some(v) = &self.candidate_list_results_info { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "candidateListResultsInfo"); }
+    }
+}
+impl crate::read::XmlValue for CandidateResult {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for CandidateResult {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl CountOfVotersInformationSubtotalInfo {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVoters") | ("http://www.ech.ch/xmlns/eCH-0252/2", "voterType") | ("http://www.ech.ch/xmlns/eCH-0252/2", "sex") | ("http://www.ech.ch/xmlns/eCH-0252/2", "isMinor") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVoters") | ("http://www.ech.ch/xmlns/eCH-0252/2", "voterType") | ("http://www.ech.ch/xmlns/eCH-0252/2", "sex") | ("http://www.ech.ch/xmlns/eCH-0252/2", "isMinor") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 5];
+        let mut f0: Option<CountOf> = None;
+        let mut f1: Option<crate::ech0155::v5::VoterType> = None;
+        let mut f2: Option<crate::ech0044::v4::Sex> = None;
+        let mut f3: Option<bool> = None;
+        let mut f4: Vec<NamedElement> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVoters") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "voterType") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "sex") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "isMinor") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement") => 4,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfVoters", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v5::VoterType as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "voterType", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0044::v4::Sex as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "sex", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <bool as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "isMinor", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfVoters" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { count_of_voters: f0, voter_type: f1, sex: f2, is_minor: f3, named_element: f4 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["countOfVoters", "voterType", "sex", "isMinor", "namedElement"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.count_of_voters; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countOfVoters"); }
+        if let Some(v) = &self.voter_type { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "voterType"); }
+        if let Some(v) = &self.sex { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "sex"); }
+        if let Some(v) = &self.is_minor { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "isMinor"); }
+        for v in &self.named_element { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"); }
+    }
+}
+impl crate::read::XmlValue for CountOfVotersInformationSubtotalInfo {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for CountOfVotersInformationSubtotalInfo {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl CountOfVotersInformation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotersTotal") | ("http://www.ech.ch/xmlns/eCH-0252/2", "subtotalInfo"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotersTotal") | ("http://www.ech.ch/xmlns/eCH-0252/2", "subtotalInfo"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<CountOf> = None;
+        let mut f1: Vec<CountOfVotersInformationSubtotalInfo> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotersTotal") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "subtotalInfo") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfVotersTotal", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CountOfVotersInformationSubtotalInfo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfVotersTotal" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { count_of_voters_total: f0, subtotal_info: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["countOfVotersTotal", "subtotalInfo"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.count_of_voters_total; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotersTotal"); }
+        for v in &self.subtotal_info { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "subtotalInfo"); }
+    }
+}
+impl crate::read::XmlValue for CountOfVotersInformation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for CountOfVotersInformation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl CountingCircleInfo {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "countingCircle") | ("http://www.ech.ch/xmlns/eCH-0252/2", "resultData"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "countingCircle") | ("http://www.ech.ch/xmlns/eCH-0252/2", "resultData"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<CountingCircle> = None;
+        let mut f1: Option<ResultData> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "countingCircle") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "resultData") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <CountingCircle as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countingCircle", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ResultData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "resultData", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countingCircle" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { counting_circle: f0, result_data: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["countingCircle", "resultData"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.counting_circle; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countingCircle"); }
+        if let Some(v) = &self.result_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "resultData"); }
+    }
+}
+impl crate::read::XmlValue for CountingCircleInfo {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for CountingCircleInfo {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl CountingCircleResultResultData {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotersInformation") | ("http://www.ech.ch/xmlns/eCH-0252/2", "votingCardInformation") | ("http://www.ech.ch/xmlns/eCH-0252/2", "isFullyCounted") | ("http://www.ech.ch/xmlns/eCH-0252/2", "releasedTimestamp") | ("http://www.ech.ch/xmlns/eCH-0252/2", "lockoutTimestamp") | ("http://www.ech.ch/xmlns/eCH-0252/2", "voterTurnout") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfReceivedBallots") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfBlankBallots") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfInvalidBallots") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfValidBallots") | ("http://www.ech.ch/xmlns/eCH-0252/2", "electionResult") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotersInformation") | ("http://www.ech.ch/xmlns/eCH-0252/2", "votingCardInformation") | ("http://www.ech.ch/xmlns/eCH-0252/2", "isFullyCounted") | ("http://www.ech.ch/xmlns/eCH-0252/2", "releasedTimestamp") | ("http://www.ech.ch/xmlns/eCH-0252/2", "lockoutTimestamp") | ("http://www.ech.ch/xmlns/eCH-0252/2", "voterTurnout") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfReceivedBallots") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfBlankBallots") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfInvalidBallots") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfValidBallots") | ("http://www.ech.ch/xmlns/eCH-0252/2", "electionResult") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 12];
+        let mut f0: Option<CountOfVotersInformation> = None;
+        let mut f1: Option<VotingCardInformation> = None;
+        let mut f2: Option<IsFullyCounted> = None;
+        let mut f3: Option<ReleasedTimestamp> = None;
+        let mut f4: Option<LockoutTimestamp> = None;
+        let mut f5: Option<Percent> = None;
+        let mut f6: Option<CountOf> = None;
+        let mut f7: Option<CountOf> = None;
+        let mut f8: Option<CountOf> = None;
+        let mut f9: Option<CountOf> = None;
+        let mut f10: Option<ElectionResult> = None;
+        let mut f11: Vec<NamedElement> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotersInformation") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "votingCardInformation") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "isFullyCounted") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "releasedTimestamp") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "lockoutTimestamp") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "voterTurnout") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfReceivedBallots") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfBlankBallots") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfInvalidBallots") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfValidBallots") => 9,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "electionResult") => 10,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement") => 11,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <CountOfVotersInformation as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfVotersInformation", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <VotingCardInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "votingCardInformation", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <IsFullyCounted as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "isFullyCounted", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ReleasedTimestamp as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "releasedTimestamp", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <LockoutTimestamp as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "lockoutTimestamp", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Percent as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "voterTurnout", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfReceivedBallots", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfBlankBallots", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfInvalidBallots", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let dup = f9.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f9 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfValidBallots", found: 2, max: 1 }); } }
+                10 => { seen[10] = true; let dup = f10.is_some(); let got = { let c = r.enter()?; <ElectionResult as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f10 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "electionResult", found: 2, max: 1 }); } }
+                11 => { seen[11] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f11.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfVotersInformation" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "isFullyCounted" }); ok = false; }
+        if !seen[6] && f6.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfReceivedBallots" }); ok = false; }
+        if !seen[7] && f7.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfBlankBallots" }); ok = false; }
+        if !seen[8] && f8.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfInvalidBallots" }); ok = false; }
+        if !seen[9] && f9.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfValidBallots" }); ok = false; }
+        if !seen[10] && f10.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "electionResult" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        let Some(f6) = f6 else { return Ok(None) };
+        let Some(f7) = f7 else { return Ok(None) };
+        let Some(f8) = f8 else { return Ok(None) };
+        let Some(f9) = f9 else { return Ok(None) };
+        let Some(f10) = f10 else { return Ok(None) };
+        Ok(Some(Self { count_of_voters_information: f0, voting_card_information: f1, is_fully_counted: f2, released_timestamp: f3, lockout_timestamp: f4, voter_turnout: f5, count_of_received_ballots: f6, count_of_blank_ballots: f7, count_of_invalid_ballots: f8, count_of_valid_ballots: f9, election_result: f10, named_element: f11 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["countOfVotersInformation", "votingCardInformation", "isFullyCounted", "releasedTimestamp", "lockoutTimestamp", "voterTurnout", "countOfReceivedBallots", "countOfBlankBallots", "countOfInvalidBallots", "countOfValidBallots", "electionResult", "namedElement"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.count_of_voters_information; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotersInformation"); }
+        if let Some(v) = &self.voting_card_information { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "votingCardInformation"); }
+        { let v = &self.is_fully_counted; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "isFullyCounted"); }
+        if let Some(v) = &self.released_timestamp { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "releasedTimestamp"); }
+        if let Some(v) = &self.lockout_timestamp { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "lockoutTimestamp"); }
+        if let Some(v) = &self.voter_turnout { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "voterTurnout"); }
+        { let v = &self.count_of_received_ballots; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countOfReceivedBallots"); }
+        { let v = &self.count_of_blank_ballots; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countOfBlankBallots"); }
+        { let v = &self.count_of_invalid_ballots; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countOfInvalidBallots"); }
+        { let v = &self.count_of_valid_ballots; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countOfValidBallots"); }
+        { let v = &self.election_result; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "electionResult"); }
+        for v in &self.named_element { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"); }
+    }
+}
+impl crate::read::XmlValue for CountingCircleResultResultData {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for CountingCircleResultResultData {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl CountingCircleResult {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "countingCircle") | ("http://www.ech.ch/xmlns/eCH-0252/2", "resultData"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "countingCircle") | ("http://www.ech.ch/xmlns/eCH-0252/2", "resultData"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<CountingCircle> = None;
+        let mut f1: Option<CountingCircleResultResultData> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "countingCircle") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "resultData") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <CountingCircle as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countingCircle", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CountingCircleResultResultData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "resultData", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countingCircle" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { counting_circle: f0, result_data: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["countingCircle", "resultData"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.counting_circle; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countingCircle"); }
+        if let Some(v) = &self.result_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "resultData"); }
+    }
+}
+impl crate::read::XmlValue for CountingCircleResult {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for CountingCircleResult {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl CountingCircle {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "countingCircleId") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countingCircleName") | ("http://www.ech.ch/xmlns/eCH-0252/2", "domainOfInfluenceType"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "countingCircleId") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countingCircleName") | ("http://www.ech.ch/xmlns/eCH-0252/2", "domainOfInfluenceType"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<crate::ech0155::v5::CountingCircleId> = None;
+        let mut f1: Option<crate::ech0155::v5::CountingCircleName> = None;
+        let mut f2: Option<crate::ech0155::v5::DomainOfInfluenceTypeType> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "countingCircleId") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "countingCircleName") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "domainOfInfluenceType") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v5::CountingCircleId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countingCircleId", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v5::CountingCircleName as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countingCircleName", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v5::DomainOfInfluenceTypeType as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "domainOfInfluenceType", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { counting_circle_id: f0, counting_circle_name: f1, domain_of_influence_type: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["countingCircleId", "countingCircleName", "domainOfInfluenceType"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.counting_circle_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countingCircleId"); }
+        if let Some(v) = &self.counting_circle_name { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countingCircleName"); }
+        if let Some(v) = &self.domain_of_influence_type { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "domainOfInfluenceType"); }
+    }
+}
+impl crate::read::XmlValue for CountingCircle {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for CountingCircle {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl DrawElectionChoiceMajorityElection {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "isDrawPending") | ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateDrawElection") | ("http://www.ech.ch/xmlns/eCH-0252/2", "winningCandidate") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "isDrawPending") | ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateDrawElection") | ("http://www.ech.ch/xmlns/eCH-0252/2", "winningCandidate") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<IsDrawPending> = None;
+        let mut f1: Vec<CandidateOrWriteInCandidate> = Vec::new();
+        let mut f2: Vec<CandidateOrWriteInCandidate> = Vec::new();
+        let mut f3: Vec<NamedElement> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "isDrawPending") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateDrawElection") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "winningCandidate") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <IsDrawPending as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "isDrawPending", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CandidateOrWriteInCandidate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CandidateOrWriteInCandidate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                3 => { seen[3] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "isDrawPending" }); ok = false; }
+        if f1.len() < 2 { r.error(None, crate::read::ContentError::TooFew { name: "candidateDrawElection", found: f1.len(), min: 2 }); }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { is_draw_pending: f0, candidate_draw_election: f1, winning_candidate: f2, named_element: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["isDrawPending", "candidateDrawElection", "winningCandidate", "namedElement"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.is_draw_pending; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "isDrawPending"); }
+        for v in &self.candidate_draw_election { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "candidateDrawElection"); }
+        for v in &self.winning_candidate { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "winningCandidate"); }
+        for v in &self.named_element { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"); }
+    }
+}
+impl crate::read::XmlValue for DrawElectionChoiceMajorityElection {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for DrawElectionChoiceMajorityElection {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl DrawElectionChoiceProportionalElectionListOrListUnionDrawElection {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "isDrawPending") | ("http://www.ech.ch/xmlns/eCH-0252/2", "listOrListUnionIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "winningListOrListUnionIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "isDrawPending") | ("http://www.ech.ch/xmlns/eCH-0252/2", "listOrListUnionIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "winningListOrListUnionIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<IsDrawPending> = None;
+        let mut f1: Vec<ListOrListUnionIdentification> = Vec::new();
+        let mut f2: Vec<ListOrListUnionIdentification> = Vec::new();
+        let mut f3: Vec<NamedElement> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "isDrawPending") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "listOrListUnionIdentification") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "winningListOrListUnionIdentification") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <IsDrawPending as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "isDrawPending", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ListOrListUnionIdentification as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ListOrListUnionIdentification as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                3 => { seen[3] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "isDrawPending" }); ok = false; }
+        if f1.len() < 2 { r.error(None, crate::read::ContentError::TooFew { name: "listOrListUnionIdentification", found: f1.len(), min: 2 }); }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { is_draw_pending: f0, list_or_list_union_identification: f1, winning_list_or_list_union_identification: f2, named_element: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["isDrawPending", "listOrListUnionIdentification", "winningListOrListUnionIdentification", "namedElement"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.is_draw_pending; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "isDrawPending"); }
+        for v in &self.list_or_list_union_identification { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "listOrListUnionIdentification"); }
+        for v in &self.winning_list_or_list_union_identification { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "winningListOrListUnionIdentification"); }
+        for v in &self.named_element { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"); }
+    }
+}
+impl crate::read::XmlValue for DrawElectionChoiceProportionalElectionListOrListUnionDrawElection {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for DrawElectionChoiceProportionalElectionListOrListUnionDrawElection {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl DrawElectionChoiceProportionalElectionCandidateDrawElectionOnList {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "isDrawPending") | ("http://www.ech.ch/xmlns/eCH-0252/2", "listIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "winningCandidateIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "isDrawPending") | ("http://www.ech.ch/xmlns/eCH-0252/2", "listIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "winningCandidateIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 5];
+        let mut f0: Option<IsDrawPending> = None;
+        let mut f1: Option<crate::ech0155::v5::ListIdentification> = None;
+        let mut f2: Vec<crate::ech0155::v5::Identifier> = Vec::new();
+        let mut f3: Vec<crate::ech0155::v5::Identifier> = Vec::new();
+        let mut f4: Vec<NamedElement> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "isDrawPending") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "listIdentification") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateIdentification") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "winningCandidateIdentification") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement") => 4,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <IsDrawPending as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "isDrawPending", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v5::ListIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "listIdentification", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v5::Identifier as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                3 => { seen[3] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v5::Identifier as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3.push(v), None => ok = false } }
+                4 => { seen[4] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "isDrawPending" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "listIdentification" }); ok = false; }
+        if f2.len() < 2 { r.error(None, crate::read::ContentError::TooFew { name: "candidateIdentification", found: f2.len(), min: 2 }); }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { is_draw_pending: f0, list_identification: f1, candidate_identification: f2, winning_candidate_identification: f3, named_element: f4 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["isDrawPending", "listIdentification", "candidateIdentification", "winningCandidateIdentification", "namedElement"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.is_draw_pending; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "isDrawPending"); }
+        { let v = &self.list_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "listIdentification"); }
+        for v in &self.candidate_identification { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "candidateIdentification"); }
+        for v in &self.winning_candidate_identification { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "winningCandidateIdentification"); }
+        for v in &self.named_element { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"); }
+    }
+}
+impl crate::read::XmlValue for DrawElectionChoiceProportionalElectionCandidateDrawElectionOnList {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for DrawElectionChoiceProportionalElectionCandidateDrawElectionOnList {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl DrawElectionChoiceProportionalElection {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "listOrListUnionDrawElection") | ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateDrawElectionOnList"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "listOrListUnionDrawElection") | ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateDrawElectionOnList"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Vec<DrawElectionChoiceProportionalElectionListOrListUnionDrawElection> = Vec::new();
+        let mut f1: Vec<DrawElectionChoiceProportionalElectionCandidateDrawElectionOnList> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "listOrListUnionDrawElection") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateDrawElectionOnList") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <DrawElectionChoiceProportionalElectionListOrListUnionDrawElection as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <DrawElectionChoiceProportionalElectionCandidateDrawElectionOnList as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { list_or_list_union_draw_election: f0, candidate_draw_election_on_list: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["listOrListUnionDrawElection", "candidateDrawElectionOnList"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.list_or_list_union_draw_election { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "listOrListUnionDrawElection"); }
+        for v in &self.candidate_draw_election_on_list { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "candidateDrawElectionOnList"); }
+    }
+}
+impl crate::read::XmlValue for DrawElectionChoiceProportionalElection {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for DrawElectionChoiceProportionalElection {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl DrawElectionChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "majorityElection") | ("http://www.ech.ch/xmlns/eCH-0252/2", "proportionalElection"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0252/2", "majorityElection") => Ok({ let c = r.enter()?; <DrawElectionChoiceMajorityElection as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::MajorityElection)),
+            ("http://www.ech.ch/xmlns/eCH-0252/2", "proportionalElection") => Ok({ let c = r.enter()?; <DrawElectionChoiceProportionalElection as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::ProportionalElection)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::MajorityElection(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "majorityElection"),
+            Self::ProportionalElection(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "proportionalElection"),
+        }
+    }
+}
+impl DrawElection {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        DrawElectionChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        DrawElectionChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<DrawElectionChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if DrawElectionChoice::accepts(ns, local) => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = DrawElectionChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { choice: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for DrawElection {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for DrawElection {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ElectedChoiceMajorityElectionElectedCandidate {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateOrWriteInCandidate") | ("http://www.ech.ch/xmlns/eCH-0252/2", "isElectedByDraw") | ("http://www.ech.ch/xmlns/eCH-0252/2", "sortID") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateOrWriteInCandidate") | ("http://www.ech.ch/xmlns/eCH-0252/2", "isElectedByDraw") | ("http://www.ech.ch/xmlns/eCH-0252/2", "sortID") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<CandidateOrWriteInCandidate> = None;
+        let mut f1: Option<IsElectedByDraw> = None;
+        let mut f2: Option<u64> = None;
+        let mut f3: Vec<NamedElement> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateOrWriteInCandidate") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "isElectedByDraw") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "sortID") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <CandidateOrWriteInCandidate as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "candidateOrWriteInCandidate", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <IsElectedByDraw as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "isElectedByDraw", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <u64 as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "sortID", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "candidateOrWriteInCandidate" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { candidate_or_write_in_candidate: f0, is_elected_by_draw: f1, sort_id: f2, named_element: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["candidateOrWriteInCandidate", "isElectedByDraw", "sortID", "namedElement"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.candidate_or_write_in_candidate; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "candidateOrWriteInCandidate"); }
+        if let Some(v) = &self.is_elected_by_draw { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "isElectedByDraw"); }
+        if let Some(v) = &self.sort_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "sortID"); }
+        for v in &self.named_element { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"); }
+    }
+}
+impl crate::read::XmlValue for ElectedChoiceMajorityElectionElectedCandidate {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ElectedChoiceMajorityElectionElectedCandidate {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ElectedChoiceMajorityElection {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "absoluteMajority") | ("http://www.ech.ch/xmlns/eCH-0252/2", "isElectionResultComplete") | ("http://www.ech.ch/xmlns/eCH-0252/2", "electedCandidate"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "absoluteMajority") | ("http://www.ech.ch/xmlns/eCH-0252/2", "isElectionResultComplete") | ("http://www.ech.ch/xmlns/eCH-0252/2", "electedCandidate"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<CountOf> = None;
+        let mut f1: Option<IsElectionResultComplete> = None;
+        let mut f2: Vec<ElectedChoiceMajorityElectionElectedCandidate> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "absoluteMajority") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "isElectionResultComplete") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "electedCandidate") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CountOf as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "absoluteMajority", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <IsElectionResultComplete as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "isElectionResultComplete", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ElectedChoiceMajorityElectionElectedCandidate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "isElectionResultComplete" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { absolute_majority: f0, is_election_result_complete: f1, elected_candidate: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["absoluteMajority", "isElectionResultComplete", "electedCandidate"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.absolute_majority { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "absoluteMajority"); }
+        { let v = &self.is_election_result_complete; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "isElectionResultComplete"); }
+        for v in &self.elected_candidate { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "electedCandidate"); }
+    }
+}
+impl crate::read::XmlValue for ElectedChoiceMajorityElection {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ElectedChoiceMajorityElection {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ElectedChoiceProportionalElectionListElectedCandidate {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateReferenceOnPosition") | ("http://www.ech.ch/xmlns/eCH-0252/2", "isElectedByDraw") | ("http://www.ech.ch/xmlns/eCH-0252/2", "mandateType") | ("http://www.ech.ch/xmlns/eCH-0252/2", "sortID") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateReferenceOnPosition") | ("http://www.ech.ch/xmlns/eCH-0252/2", "isElectedByDraw") | ("http://www.ech.ch/xmlns/eCH-0252/2", "mandateType") | ("http://www.ech.ch/xmlns/eCH-0252/2", "sortID") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 6];
+        let mut f0: Option<crate::ech0155::v5::Identifier> = None;
+        let mut f1: Vec<crate::ech0155::v5::CandidateReference> = Vec::new();
+        let mut f2: Option<IsElectedByDraw> = None;
+        let mut f3: Option<MandateType> = None;
+        let mut f4: Option<u64> = None;
+        let mut f5: Vec<NamedElement> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateReferenceOnPosition") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "isElectedByDraw") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "mandateType") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "sortID") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement") => 5,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v5::Identifier as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "candidateIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v5::CandidateReference as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <IsElectedByDraw as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "isElectedByDraw", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <MandateType as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "mandateType", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <u64 as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "sortID", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "candidateIdentification" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { candidate_identification: f0, candidate_reference_on_position: f1, is_elected_by_draw: f2, mandate_type: f3, sort_id: f4, named_element: f5 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["candidateIdentification", "candidateReferenceOnPosition", "isElectedByDraw", "mandateType", "sortID", "namedElement"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.candidate_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "candidateIdentification"); }
+        for v in &self.candidate_reference_on_position { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "candidateReferenceOnPosition"); }
+        if let Some(v) = &self.is_elected_by_draw { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "isElectedByDraw"); }
+        if let Some(v) = &self.mandate_type { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "mandateType"); }
+        if let Some(v) = &self.sort_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "sortID"); }
+        for v in &self.named_element { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"); }
+    }
+}
+impl crate::read::XmlValue for ElectedChoiceProportionalElectionListElectedCandidate {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ElectedChoiceProportionalElectionListElectedCandidate {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ElectedChoiceProportionalElectionList {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "listIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "listIndentureNumber") | ("http://www.ech.ch/xmlns/eCH-0252/2", "electedCandidate") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfSeatsGained") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "listIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "listIndentureNumber") | ("http://www.ech.ch/xmlns/eCH-0252/2", "electedCandidate") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfSeatsGained") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 5];
+        let mut f0: Option<crate::ech0155::v5::ListIdentification> = None;
+        let mut f1: Option<crate::ech0155::v5::ListIndentureNumber> = None;
+        let mut f2: Vec<ElectedChoiceProportionalElectionListElectedCandidate> = Vec::new();
+        let mut f3: Option<CountOf> = None;
+        let mut f4: Vec<NamedElement> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "listIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "listIndentureNumber") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "electedCandidate") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfSeatsGained") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement") => 4,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v5::ListIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "listIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v5::ListIndentureNumber as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "listIndentureNumber", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ElectedChoiceProportionalElectionListElectedCandidate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfSeatsGained", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "listIdentification" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfSeatsGained" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        Ok(Some(Self { list_identification: f0, list_indenture_number: f1, elected_candidate: f2, count_of_seats_gained: f3, named_element: f4 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["listIdentification", "listIndentureNumber", "electedCandidate", "countOfSeatsGained", "namedElement"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.list_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "listIdentification"); }
+        if let Some(v) = &self.list_indenture_number { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "listIndentureNumber"); }
+        for v in &self.elected_candidate { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "electedCandidate"); }
+        { let v = &self.count_of_seats_gained; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countOfSeatsGained"); }
+        for v in &self.named_element { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"); }
+    }
+}
+impl crate::read::XmlValue for ElectedChoiceProportionalElectionList {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ElectedChoiceProportionalElectionList {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ElectedChoiceProportionalElection {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "isElectionResultComplete") | ("http://www.ech.ch/xmlns/eCH-0252/2", "list"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "isElectionResultComplete") | ("http://www.ech.ch/xmlns/eCH-0252/2", "list"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<IsElectionResultComplete> = None;
+        let mut f1: Vec<ElectedChoiceProportionalElectionList> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "isElectionResultComplete") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "list") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <IsElectionResultComplete as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "isElectionResultComplete", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ElectedChoiceProportionalElectionList as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "isElectionResultComplete" }); ok = false; }
+        if f1.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "list", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { is_election_result_complete: f0, list: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["isElectionResultComplete", "list"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.is_election_result_complete; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "isElectionResultComplete"); }
+        for v in &self.list { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "list"); }
+    }
+}
+impl crate::read::XmlValue for ElectedChoiceProportionalElection {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ElectedChoiceProportionalElection {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ElectedChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "majorityElection") | ("http://www.ech.ch/xmlns/eCH-0252/2", "proportionalElection"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0252/2", "majorityElection") => Ok({ let c = r.enter()?; <ElectedChoiceMajorityElection as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::MajorityElection)),
+            ("http://www.ech.ch/xmlns/eCH-0252/2", "proportionalElection") => Ok({ let c = r.enter()?; <ElectedChoiceProportionalElection as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::ProportionalElection)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::MajorityElection(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "majorityElection"),
+            Self::ProportionalElection(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "proportionalElection"),
+        }
+    }
+}
+impl Elected {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        ElectedChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        ElectedChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<ElectedChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if ElectedChoice::accepts(ns, local) => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = ElectedChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { choice: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for Elected {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Elected {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ElectionAssociationDescriptionInformation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "language") | ("http://www.ech.ch/xmlns/eCH-0252/2", "electionAssociationDescriptionShort") | ("http://www.ech.ch/xmlns/eCH-0252/2", "electionAssociationDescription"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "language") | ("http://www.ech.ch/xmlns/eCH-0252/2", "electionAssociationDescriptionShort") | ("http://www.ech.ch/xmlns/eCH-0252/2", "electionAssociationDescription"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<crate::ech0155::v5::Language> = None;
+        let mut f1: Option<ElectionAssociationDescriptionInformationElectionAssociationDescriptionShort> = None;
+        let mut f2: Option<ElectionAssociationDescriptionInformationElectionAssociationDescription> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "language") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "electionAssociationDescriptionShort") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "electionAssociationDescription") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v5::Language as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "language", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ElectionAssociationDescriptionInformationElectionAssociationDescriptionShort as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "electionAssociationDescriptionShort", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <ElectionAssociationDescriptionInformationElectionAssociationDescription as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "electionAssociationDescription", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "language" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "electionAssociationDescription" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        Ok(Some(Self { language: f0, election_association_description_short: f1, election_association_description: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["language", "electionAssociationDescriptionShort", "electionAssociationDescription"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.language; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "language"); }
+        if let Some(v) = &self.election_association_description_short { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "electionAssociationDescriptionShort"); }
+        { let v = &self.election_association_description; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "electionAssociationDescription"); }
+    }
+}
+impl crate::read::XmlValue for ElectionAssociationDescriptionInformation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ElectionAssociationDescriptionInformation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ElectionAssociation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "electionAssociationId") | ("http://www.ech.ch/xmlns/eCH-0252/2", "electionAssociationDescription") | ("http://www.ech.ch/xmlns/eCH-0252/2", "quorum") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "electionAssociationId") | ("http://www.ech.ch/xmlns/eCH-0252/2", "electionAssociationDescription") | ("http://www.ech.ch/xmlns/eCH-0252/2", "quorum") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<crate::ech0155::v5::Identifier> = None;
+        let mut f1: Vec<ElectionAssociationDescriptionInformation> = Vec::new();
+        let mut f2: Option<Percent> = None;
+        let mut f3: Vec<NamedElement> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "electionAssociationId") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "electionAssociationDescription") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "quorum") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v5::Identifier as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "electionAssociationId", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ElectionAssociationDescriptionInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Percent as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "quorum", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "electionAssociationId" }); ok = false; }
+        if f1.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "electionAssociationDescription", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { election_association_id: f0, election_association_description: f1, quorum: f2, named_element: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["electionAssociationId", "electionAssociationDescription", "quorum", "namedElement"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.election_association_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "electionAssociationId"); }
+        for v in &self.election_association_description { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "electionAssociationDescription"); }
+        if let Some(v) = &self.quorum { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "quorum"); }
+        for v in &self.named_element { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"); }
+    }
+}
+impl crate::read::XmlValue for ElectionAssociation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ElectionAssociation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ElectionGroupInfoElectionGroupElectionInformation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "election") | ("http://www.ech.ch/xmlns/eCH-0252/2", "otherIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "quorum") | ("http://www.ech.ch/xmlns/eCH-0252/2", "referencedElectionAssociationId") | ("http://www.ech.ch/xmlns/eCH-0252/2", "candidate") | ("http://www.ech.ch/xmlns/eCH-0252/2", "list") | ("http://www.ech.ch/xmlns/eCH-0252/2", "listUnion") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "election") | ("http://www.ech.ch/xmlns/eCH-0252/2", "otherIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "quorum") | ("http://www.ech.ch/xmlns/eCH-0252/2", "referencedElectionAssociationId") | ("http://www.ech.ch/xmlns/eCH-0252/2", "candidate") | ("http://www.ech.ch/xmlns/eCH-0252/2", "list") | ("http://www.ech.ch/xmlns/eCH-0252/2", "listUnion") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 8];
+        let mut f0: Option<crate::ech0155::v5::Election> = None;
+        let mut f1: Vec<NamedId> = Vec::new();
+        let mut f2: Option<Percent> = None;
+        let mut f3: Option<crate::ech0155::v5::Identifier> = None;
+        let mut f4: Vec<crate::ech0155::v5::Candidate> = Vec::new();
+        let mut f5: Vec<crate::ech0155::v5::List> = Vec::new();
+        let mut f6: Vec<crate::ech0155::v5::ListUnion> = Vec::new();
+        let mut f7: Vec<NamedElement> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "election") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "otherIdentification") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "quorum") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "referencedElectionAssociationId") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "candidate") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "list") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "listUnion") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement") => 7,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v5::Election as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "election", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Percent as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "quorum", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v5::Identifier as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "referencedElectionAssociationId", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v5::Candidate as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4.push(v), None => ok = false } }
+                5 => { seen[5] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v5::List as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5.push(v), None => ok = false } }
+                6 => { seen[6] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v5::ListUnion as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6.push(v), None => ok = false } }
+                7 => { seen[7] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "election" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { election: f0, other_identification: f1, quorum: f2, referenced_election_association_id: f3, candidate: f4, list: f5, list_union: f6, named_element: f7 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["election", "otherIdentification", "quorum", "referencedElectionAssociationId", "candidate", "list", "listUnion", "namedElement"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.election; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "election"); }
+        for v in &self.other_identification { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "otherIdentification"); }
+        if let Some(v) = &self.quorum { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "quorum"); }
+        if let Some(v) = &self.referenced_election_association_id { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "referencedElectionAssociationId"); }
+        for v in &self.candidate { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "candidate"); }
+        for v in &self.list { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "list"); }
+        for v in &self.list_union { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "listUnion"); }
+        for v in &self.named_element { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"); }
+    }
+}
+impl crate::read::XmlValue for ElectionGroupInfoElectionGroupElectionInformation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ElectionGroupInfoElectionGroupElectionInformation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ElectionGroupInfoElectionGroup {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "electionGroupIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "domainOfInfluence") | ("http://www.ech.ch/xmlns/eCH-0252/2", "superiorAuthority") | ("http://www.ech.ch/xmlns/eCH-0252/2", "electionGroupPosition") | ("http://www.ech.ch/xmlns/eCH-0252/2", "electionInformation") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "electionGroupIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "domainOfInfluence") | ("http://www.ech.ch/xmlns/eCH-0252/2", "superiorAuthority") | ("http://www.ech.ch/xmlns/eCH-0252/2", "electionGroupPosition") | ("http://www.ech.ch/xmlns/eCH-0252/2", "electionInformation") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 6];
+        let mut f0: Option<crate::ech0155::v5::ElectionIdentification> = None;
+        let mut f1: Option<crate::ech0155::v5::DomainOfInfluence> = None;
+        let mut f2: Option<crate::ech0155::v5::DomainOfInfluence> = None;
+        let mut f3: Option<crate::ech0155::v5::ElectionGroupPosition> = None;
+        let mut f4: Vec<ElectionGroupInfoElectionGroupElectionInformation> = Vec::new();
+        let mut f5: Vec<NamedElement> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "electionGroupIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "domainOfInfluence") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "superiorAuthority") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "electionGroupPosition") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "electionInformation") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement") => 5,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v5::ElectionIdentification as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "electionGroupIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v5::DomainOfInfluence as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "domainOfInfluence", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v5::DomainOfInfluence as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "superiorAuthority", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v5::ElectionGroupPosition as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "electionGroupPosition", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ElectionGroupInfoElectionGroupElectionInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4.push(v), None => ok = false } }
+                5 => { seen[5] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "domainOfInfluence" }); ok = false; }
+        if f4.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "electionInformation", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { election_group_identification: f0, domain_of_influence: f1, superior_authority: f2, election_group_position: f3, election_information: f4, named_element: f5 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["electionGroupIdentification", "domainOfInfluence", "superiorAuthority", "electionGroupPosition", "electionInformation", "namedElement"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.election_group_identification { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "electionGroupIdentification"); }
+        { let v = &self.domain_of_influence; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "domainOfInfluence"); }
+        if let Some(v) = &self.superior_authority { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "superiorAuthority"); }
+        if let Some(v) = &self.election_group_position { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "electionGroupPosition"); }
+        for v in &self.election_information { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "electionInformation"); }
+        for v in &self.named_element { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"); }
+    }
+}
+impl crate::read::XmlValue for ElectionGroupInfoElectionGroup {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ElectionGroupInfoElectionGroup {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ElectionGroupInfo {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "electionGroup") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countingCircle") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "electionGroup") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countingCircle") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<ElectionGroupInfoElectionGroup> = None;
+        let mut f1: Vec<CountingCircle> = Vec::new();
+        let mut f2: Vec<NamedElement> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "electionGroup") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "countingCircle") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <ElectionGroupInfoElectionGroup as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "electionGroup", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CountingCircle as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "electionGroup" }); ok = false; }
+        if f1.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "countingCircle", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { election_group: f0, counting_circle: f1, named_element: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["electionGroup", "countingCircle", "namedElement"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.election_group; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "electionGroup"); }
+        for v in &self.counting_circle { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countingCircle"); }
+        for v in &self.named_element { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"); }
+    }
+}
+impl crate::read::XmlValue for ElectionGroupInfo {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ElectionGroupInfo {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ElectionResultChoiceMajorityElection {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateResult") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfInvalidVotesTotal") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfBlankVotesTotal") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfIndividualVotesTotal") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateResult") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfInvalidVotesTotal") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfBlankVotesTotal") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfIndividualVotesTotal") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 5];
+        let mut f0: Vec<CandidateResult> = Vec::new();
+        let mut f1: Option<CountOf> = None;
+        let mut f2: Option<CountOf> = None;
+        let mut f3: Option<CountOf> = None;
+        let mut f4: Vec<NamedElement> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateResult") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfInvalidVotesTotal") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfBlankVotesTotal") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfIndividualVotesTotal") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement") => 4,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CandidateResult as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfInvalidVotesTotal", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfBlankVotesTotal", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfIndividualVotesTotal", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfInvalidVotesTotal" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfBlankVotesTotal" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfIndividualVotesTotal" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        Ok(Some(Self { candidate_result: f0, count_of_invalid_votes_total: f1, count_of_blank_votes_total: f2, count_of_individual_votes_total: f3, named_element: f4 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["candidateResult", "countOfInvalidVotesTotal", "countOfBlankVotesTotal", "countOfIndividualVotesTotal", "namedElement"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.candidate_result { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "candidateResult"); }
+        { let v = &self.count_of_invalid_votes_total; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countOfInvalidVotesTotal"); }
+        { let v = &self.count_of_blank_votes_total; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countOfBlankVotesTotal"); }
+        { let v = &self.count_of_individual_votes_total; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countOfIndividualVotesTotal"); }
+        for v in &self.named_element { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"); }
+    }
+}
+impl crate::read::XmlValue for ElectionResultChoiceMajorityElection {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ElectionResultChoiceMajorityElection {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ElectionResultChoiceProportionalElection {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfChangedBallotsWithoutListDesignation") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfBlankVotesOfChangedBallotsWithoutListDesignation") | ("http://www.ech.ch/xmlns/eCH-0252/2", "listResults") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfChangedBallotsWithoutListDesignation") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfBlankVotesOfChangedBallotsWithoutListDesignation") | ("http://www.ech.ch/xmlns/eCH-0252/2", "listResults") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 4];
+        let mut f0: Option<CountOf> = None;
+        let mut f1: Option<CountOf> = None;
+        let mut f2: Vec<ListResult> = Vec::new();
+        let mut f3: Vec<NamedElement> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfChangedBallotsWithoutListDesignation") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfBlankVotesOfChangedBallotsWithoutListDesignation") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "listResults") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement") => 3,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfChangedBallotsWithoutListDesignation", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfBlankVotesOfChangedBallotsWithoutListDesignation", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ListResult as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                3 => { seen[3] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfChangedBallotsWithoutListDesignation" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfBlankVotesOfChangedBallotsWithoutListDesignation" }); ok = false; }
+        if f2.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "listResults", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { count_of_changed_ballots_without_list_designation: f0, count_of_blank_votes_of_changed_ballots_without_list_designation: f1, list_results: f2, named_element: f3 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["countOfChangedBallotsWithoutListDesignation", "countOfBlankVotesOfChangedBallotsWithoutListDesignation", "listResults", "namedElement"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.count_of_changed_ballots_without_list_designation; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countOfChangedBallotsWithoutListDesignation"); }
+        { let v = &self.count_of_blank_votes_of_changed_ballots_without_list_designation; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countOfBlankVotesOfChangedBallotsWithoutListDesignation"); }
+        for v in &self.list_results { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "listResults"); }
+        for v in &self.named_element { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"); }
+    }
+}
+impl crate::read::XmlValue for ElectionResultChoiceProportionalElection {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ElectionResultChoiceProportionalElection {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ElectionResultChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "majorityElection") | ("http://www.ech.ch/xmlns/eCH-0252/2", "proportionalElection"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0252/2", "majorityElection") => Ok({ let c = r.enter()?; <ElectionResultChoiceMajorityElection as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::MajorityElection)),
+            ("http://www.ech.ch/xmlns/eCH-0252/2", "proportionalElection") => Ok({ let c = r.enter()?; <ElectionResultChoiceProportionalElection as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::ProportionalElection)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::MajorityElection(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "majorityElection"),
+            Self::ProportionalElection(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "proportionalElection"),
+        }
+    }
+}
+impl ElectionResult {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "electionIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement")) || ElectionResultChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "electionIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement")) || ElectionResultChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<crate::ech0155::v5::ElectionIdentification> = None;
+        let mut f1: Option<ElectionResultChoice> = None;
+        let mut f2: Vec<NamedElement> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "electionIdentification") => 0,
+                (ns, local) if ElectionResultChoice::accepts(ns, local) => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v5::ElectionIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "electionIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = ElectionResultChoice::read(r, start)?; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "electionIdentification" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { election_identification: f0, choice: f1, named_element: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["electionIdentification", "choice", "namedElement"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.election_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "electionIdentification"); }
+        { let v = &self.choice; v.write(w); }
+        for v in &self.named_element { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"); }
+    }
+}
+impl crate::read::XmlValue for ElectionResult {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ElectionResult {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventElectionInformationDelivery {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "cantonId") | ("http://www.ech.ch/xmlns/eCH-0252/2", "pollingDay") | ("http://www.ech.ch/xmlns/eCH-0252/2", "electionAssociation") | ("http://www.ech.ch/xmlns/eCH-0252/2", "electionGroupInfo") | ("http://www.ech.ch/xmlns/eCH-0252/2", "numberOfEntries") | ("http://www.ech.ch/xmlns/eCH-0252/2", "extension"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "cantonId") | ("http://www.ech.ch/xmlns/eCH-0252/2", "pollingDay") | ("http://www.ech.ch/xmlns/eCH-0252/2", "electionAssociation") | ("http://www.ech.ch/xmlns/eCH-0252/2", "electionGroupInfo") | ("http://www.ech.ch/xmlns/eCH-0252/2", "numberOfEntries") | ("http://www.ech.ch/xmlns/eCH-0252/2", "extension"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 6];
+        let mut f0: Option<CantonId> = None;
+        let mut f1: Option<PollingDay> = None;
+        let mut f2: Vec<ElectionAssociation> = Vec::new();
+        let mut f3: Vec<ElectionGroupInfo> = Vec::new();
+        let mut f4: Option<NumberOfEntries> = None;
+        let mut f5: Option<crate::ech0155::v5::Extension> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "cantonId") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "pollingDay") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "electionAssociation") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "electionGroupInfo") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "numberOfEntries") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "extension") => 5,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <CantonId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "cantonId", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <PollingDay as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "pollingDay", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ElectionAssociation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                3 => { seen[3] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ElectionGroupInfo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3.push(v), None => ok = false } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; <NumberOfEntries as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "numberOfEntries", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v5::Extension as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "extension", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "cantonId" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "pollingDay" }); ok = false; }
+        if !seen[4] && f4.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "numberOfEntries" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f4) = f4 else { return Ok(None) };
+        Ok(Some(Self { canton_id: f0, polling_day: f1, election_association: f2, election_group_info: f3, number_of_entries: f4, extension: f5 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["cantonId", "pollingDay", "electionAssociation", "electionGroupInfo", "numberOfEntries", "extension"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.canton_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "cantonId"); }
+        { let v = &self.polling_day; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "pollingDay"); }
+        for v in &self.election_association { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "electionAssociation"); }
+        for v in &self.election_group_info { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "electionGroupInfo"); }
+        { let v = &self.number_of_entries; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "numberOfEntries"); }
+        if let Some(v) = &self.extension { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "extension"); }
+    }
+}
+impl crate::read::XmlValue for EventElectionInformationDelivery {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventElectionInformationDelivery {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventElectionResultDeliveryElectionGroupResultElectionResult {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "electionIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "otherIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countingCircleResult") | ("http://www.ech.ch/xmlns/eCH-0252/2", "elected") | ("http://www.ech.ch/xmlns/eCH-0252/2", "drawElection") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "electionIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "otherIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countingCircleResult") | ("http://www.ech.ch/xmlns/eCH-0252/2", "elected") | ("http://www.ech.ch/xmlns/eCH-0252/2", "drawElection") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 6];
+        let mut f0: Option<crate::ech0155::v5::ElectionIdentification> = None;
+        let mut f1: Vec<NamedId> = Vec::new();
+        let mut f2: Vec<CountingCircleResult> = Vec::new();
+        let mut f3: Option<Elected> = None;
+        let mut f4: Option<DrawElection> = None;
+        let mut f5: Vec<NamedElement> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "electionIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "otherIdentification") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "countingCircleResult") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "elected") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "drawElection") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement") => 5,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v5::ElectionIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "electionIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CountingCircleResult as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Elected as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "elected", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <DrawElection as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "drawElection", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "electionIdentification" }); ok = false; }
+        if f2.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "countingCircleResult", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { election_identification: f0, other_identification: f1, counting_circle_result: f2, elected: f3, draw_election: f4, named_element: f5 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["electionIdentification", "otherIdentification", "countingCircleResult", "elected", "drawElection", "namedElement"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.election_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "electionIdentification"); }
+        for v in &self.other_identification { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "otherIdentification"); }
+        for v in &self.counting_circle_result { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countingCircleResult"); }
+        if let Some(v) = &self.elected { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "elected"); }
+        if let Some(v) = &self.draw_election { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "drawElection"); }
+        for v in &self.named_element { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"); }
+    }
+}
+impl crate::read::XmlValue for EventElectionResultDeliveryElectionGroupResultElectionResult {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventElectionResultDeliveryElectionGroupResultElectionResult {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventElectionResultDeliveryElectionGroupResult {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "electionGroupIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "electionResult") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "electionGroupIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "electionResult") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<crate::ech0155::v5::ElectionIdentification> = None;
+        let mut f1: Vec<EventElectionResultDeliveryElectionGroupResultElectionResult> = Vec::new();
+        let mut f2: Vec<NamedElement> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "electionGroupIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "electionResult") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v5::ElectionIdentification as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "electionGroupIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EventElectionResultDeliveryElectionGroupResultElectionResult as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if f1.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "electionResult", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { election_group_identification: f0, election_result: f1, named_element: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["electionGroupIdentification", "electionResult", "namedElement"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.election_group_identification { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "electionGroupIdentification"); }
+        for v in &self.election_result { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "electionResult"); }
+        for v in &self.named_element { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"); }
+    }
+}
+impl crate::read::XmlValue for EventElectionResultDeliveryElectionGroupResult {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventElectionResultDeliveryElectionGroupResult {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventElectionResultDelivery {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "cantonId") | ("http://www.ech.ch/xmlns/eCH-0252/2", "pollingDay") | ("http://www.ech.ch/xmlns/eCH-0252/2", "electionGroupResult") | ("http://www.ech.ch/xmlns/eCH-0252/2", "numberOfEntries") | ("http://www.ech.ch/xmlns/eCH-0252/2", "extension"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "cantonId") | ("http://www.ech.ch/xmlns/eCH-0252/2", "pollingDay") | ("http://www.ech.ch/xmlns/eCH-0252/2", "electionGroupResult") | ("http://www.ech.ch/xmlns/eCH-0252/2", "numberOfEntries") | ("http://www.ech.ch/xmlns/eCH-0252/2", "extension"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 5];
+        let mut f0: Option<CantonId> = None;
+        let mut f1: Option<PollingDay> = None;
+        let mut f2: Vec<EventElectionResultDeliveryElectionGroupResult> = Vec::new();
+        let mut f3: Option<NumberOfEntries> = None;
+        let mut f4: Option<crate::ech0155::v5::Extension> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "cantonId") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "pollingDay") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "electionGroupResult") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "numberOfEntries") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "extension") => 4,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <CantonId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "cantonId", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <PollingDay as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "pollingDay", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <EventElectionResultDeliveryElectionGroupResult as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <NumberOfEntries as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "numberOfEntries", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v5::Extension as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "extension", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "cantonId" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "pollingDay" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "numberOfEntries" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        Ok(Some(Self { canton_id: f0, polling_day: f1, election_group_result: f2, number_of_entries: f3, extension: f4 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["cantonId", "pollingDay", "electionGroupResult", "numberOfEntries", "extension"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.canton_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "cantonId"); }
+        { let v = &self.polling_day; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "pollingDay"); }
+        for v in &self.election_group_result { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "electionGroupResult"); }
+        { let v = &self.number_of_entries; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "numberOfEntries"); }
+        if let Some(v) = &self.extension { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "extension"); }
+    }
+}
+impl crate::read::XmlValue for EventElectionResultDelivery {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventElectionResultDelivery {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl EventVoteBaseDelivery {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "cantonId") | ("http://www.ech.ch/xmlns/eCH-0252/2", "pollingDay") | ("http://www.ech.ch/xmlns/eCH-0252/2", "voteInfo") | ("http://www.ech.ch/xmlns/eCH-0252/2", "numberOfEntries") | ("http://www.ech.ch/xmlns/eCH-0252/2", "extension"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "cantonId") | ("http://www.ech.ch/xmlns/eCH-0252/2", "pollingDay") | ("http://www.ech.ch/xmlns/eCH-0252/2", "voteInfo") | ("http://www.ech.ch/xmlns/eCH-0252/2", "numberOfEntries") | ("http://www.ech.ch/xmlns/eCH-0252/2", "extension"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 5];
+        let mut f0: Option<CantonId> = None;
+        let mut f1: Option<PollingDay> = None;
+        let mut f2: Vec<VoteInfo> = Vec::new();
+        let mut f3: Option<NumberOfEntries> = None;
+        let mut f4: Option<crate::ech0155::v5::Extension> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "cantonId") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "pollingDay") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "voteInfo") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "numberOfEntries") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "extension") => 4,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <CantonId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "cantonId", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <PollingDay as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "pollingDay", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <VoteInfo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <NumberOfEntries as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "numberOfEntries", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v5::Extension as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "extension", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "cantonId" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "pollingDay" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "numberOfEntries" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        Ok(Some(Self { canton_id: f0, polling_day: f1, vote_info: f2, number_of_entries: f3, extension: f4 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["cantonId", "pollingDay", "voteInfo", "numberOfEntries", "extension"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.canton_id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "cantonId"); }
+        { let v = &self.polling_day; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "pollingDay"); }
+        for v in &self.vote_info { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "voteInfo"); }
+        { let v = &self.number_of_entries; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "numberOfEntries"); }
+        if let Some(v) = &self.extension { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "extension"); }
+    }
+}
+impl crate::read::XmlValue for EventVoteBaseDelivery {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for EventVoteBaseDelivery {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ListOrListUnionIdentificationChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "listIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "listUnionIdentification"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0252/2", "listIdentification") => Ok({ let c = r.enter()?; <crate::ech0155::v5::ListIdentification as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::ListIdentification)),
+            ("http://www.ech.ch/xmlns/eCH-0252/2", "listUnionIdentification") => Ok({ let c = r.enter()?; <crate::ech0155::v5::ListUnionIdentification as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::ListUnionIdentification)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::ListIdentification(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "listIdentification"),
+            Self::ListUnionIdentification(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "listUnionIdentification"),
+        }
+    }
+}
+impl ListOrListUnionIdentification {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        ListOrListUnionIdentificationChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        ListOrListUnionIdentificationChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<ListOrListUnionIdentificationChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if ListOrListUnionIdentificationChoice::accepts(ns, local) => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = ListOrListUnionIdentificationChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { choice: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for ListOrListUnionIdentification {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ListOrListUnionIdentification {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ListResultCandidateResultsCandidateListResultsInfo {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateListResults") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotesFromBallotsWithoutListDesignation") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateListResults") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotesFromBallotsWithoutListDesignation") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Vec<CandidateListResult> = Vec::new();
+        let mut f1: Option<CountOf> = None;
+        let mut f2: Vec<NamedElement> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateListResults") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotesFromBallotsWithoutListDesignation") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CandidateListResult as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0.push(v), None => ok = false } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CountOf as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfVotesFromBallotsWithoutListDesignation", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { candidate_list_results: f0, count_of_votes_from_ballots_without_list_designation: f1, named_element: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["candidateListResults", "countOfVotesFromBallotsWithoutListDesignation", "namedElement"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        for v in &self.candidate_list_results { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "candidateListResults"); }
+        if let Some(v) = &self.count_of_votes_from_ballots_without_list_designation { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotesFromBallotsWithoutListDesignation"); }
+        for v in &self.named_element { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"); }
+    }
+}
+impl crate::read::XmlValue for ListResultCandidateResultsCandidateListResultsInfo {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ListResultCandidateResultsCandidateListResultsInfo {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ListResultCandidateResults {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateReferenceOnPosition") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotesFromChangedBallots") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotesFromUnchangedBallots") | ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateListResultsInfo") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateReferenceOnPosition") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotesFromChangedBallots") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotesFromUnchangedBallots") | ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateListResultsInfo") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 6];
+        let mut f0: Option<crate::ech0155::v5::Identifier> = None;
+        let mut f1: Vec<crate::ech0155::v5::CandidateReference> = Vec::new();
+        let mut f2: Option<CountOf> = None;
+        let mut f3: Option<CountOf> = None;
+        let mut f4: Option<ListResultCandidateResultsCandidateListResultsInfo> = None;
+        let mut f5: Vec<NamedElement> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateReferenceOnPosition") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotesFromChangedBallots") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotesFromUnchangedBallots") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateListResultsInfo") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement") => 5,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v5::Identifier as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "candidateIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v5::CandidateReference as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfVotesFromChangedBallots", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfVotesFromUnchangedBallots", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ListResultCandidateResultsCandidateListResultsInfo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "candidateListResultsInfo", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "candidateIdentification" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfVotesFromChangedBallots" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfVotesFromUnchangedBallots" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        Ok(Some(Self { candidate_identification: f0, candidate_reference_on_position: f1, count_of_votes_from_changed_ballots: f2, count_of_votes_from_unchanged_ballots: f3, candidate_list_results_info: f4, named_element: f5 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["candidateIdentification", "candidateReferenceOnPosition", "countOfVotesFromChangedBallots", "countOfVotesFromUnchangedBallots", "candidateListResultsInfo", "namedElement"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.candidate_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "candidateIdentification"); }
+        for v in &self.candidate_reference_on_position { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "candidateReferenceOnPosition"); }
+        { let v = &self.count_of_votes_from_changed_ballots; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotesFromChangedBallots"); }
+        { let v = &self.count_of_votes_from_unchanged_ballots; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotesFromUnchangedBallots"); }
+        if let Some(v) = &self.candidate_list_results_info { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "candidateListResultsInfo"); }
+        for v in &self.named_element { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"); }
+    }
+}
+impl crate::read::XmlValue for ListResultCandidateResults {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ListResultCandidateResults {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ListResult {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "listIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "listIndentureNumber") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfChangedBallots") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfUnchangedBallots") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfCandidateVotes") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfAdditionalVotes") | ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateResults") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "listIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "listIndentureNumber") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfChangedBallots") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfUnchangedBallots") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfCandidateVotes") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfAdditionalVotes") | ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateResults") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 8];
+        let mut f0: Option<crate::ech0155::v5::ListIdentification> = None;
+        let mut f1: Option<crate::ech0155::v5::ListIndentureNumber> = None;
+        let mut f2: Option<CountOf> = None;
+        let mut f3: Option<CountOf> = None;
+        let mut f4: Option<CountOf> = None;
+        let mut f5: Option<CountOf> = None;
+        let mut f6: Vec<ListResultCandidateResults> = Vec::new();
+        let mut f7: Vec<NamedElement> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "listIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "listIndentureNumber") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfChangedBallots") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfUnchangedBallots") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfCandidateVotes") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfAdditionalVotes") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "candidateResults") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement") => 7,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v5::ListIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "listIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v5::ListIndentureNumber as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "listIndentureNumber", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfChangedBallots", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfUnchangedBallots", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfCandidateVotes", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfAdditionalVotes", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ListResultCandidateResults as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6.push(v), None => ok = false } }
+                7 => { seen[7] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f7.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "listIdentification" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfChangedBallots" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfUnchangedBallots" }); ok = false; }
+        if !seen[4] && f4.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfCandidateVotes" }); ok = false; }
+        if !seen[5] && f5.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfAdditionalVotes" }); ok = false; }
+        if f6.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "candidateResults", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        let Some(f4) = f4 else { return Ok(None) };
+        let Some(f5) = f5 else { return Ok(None) };
+        Ok(Some(Self { list_identification: f0, list_indenture_number: f1, count_of_changed_ballots: f2, count_of_unchanged_ballots: f3, count_of_candidate_votes: f4, count_of_additional_votes: f5, candidate_results: f6, named_element: f7 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["listIdentification", "listIndentureNumber", "countOfChangedBallots", "countOfUnchangedBallots", "countOfCandidateVotes", "countOfAdditionalVotes", "candidateResults", "namedElement"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.list_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "listIdentification"); }
+        if let Some(v) = &self.list_indenture_number { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "listIndentureNumber"); }
+        { let v = &self.count_of_changed_ballots; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countOfChangedBallots"); }
+        { let v = &self.count_of_unchanged_ballots; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countOfUnchangedBallots"); }
+        { let v = &self.count_of_candidate_votes; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countOfCandidateVotes"); }
+        { let v = &self.count_of_additional_votes; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countOfAdditionalVotes"); }
+        for v in &self.candidate_results { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "candidateResults"); }
+        for v in &self.named_element { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"); }
+    }
+}
+impl crate::read::XmlValue for ListResult {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ListResult {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl MandateTypeChoiceOption2MandateTypeInfo {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "language") | ("http://www.ech.ch/xmlns/eCH-0252/2", "mandateTypeDescription"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "language") | ("http://www.ech.ch/xmlns/eCH-0252/2", "mandateTypeDescription"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<String> = None;
+        let mut f1: Option<xs::AnyElement> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "language") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "mandateTypeDescription") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <String as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "language", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <xs::AnyElement as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "mandateTypeDescription", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "language" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "mandateTypeDescription" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { language: f0, mandate_type_description: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["language", "mandateTypeDescription"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.language; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "language"); }
+        { let v = &self.mandate_type_description; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "mandateTypeDescription"); }
+    }
+}
+impl crate::read::XmlValue for MandateTypeChoiceOption2MandateTypeInfo {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for MandateTypeChoiceOption2MandateTypeInfo {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl MandateTypeChoiceOption2 {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "mandateTypeOther") | ("http://www.ech.ch/xmlns/eCH-0252/2", "mandateTypeInfo"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "mandateTypeOther") | ("http://www.ech.ch/xmlns/eCH-0252/2", "mandateTypeInfo"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<MandateTypeChoiceOption2MandateTypeOther> = None;
+        let mut f1: Vec<MandateTypeChoiceOption2MandateTypeInfo> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "mandateTypeOther") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "mandateTypeInfo") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <MandateTypeChoiceOption2MandateTypeOther as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "mandateTypeOther", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <MandateTypeChoiceOption2MandateTypeInfo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "mandateTypeOther" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { mandate_type_other: f0, mandate_type_info: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["mandateTypeOther", "mandateTypeInfo"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.mandate_type_other; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "mandateTypeOther"); }
+        for v in &self.mandate_type_info { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "mandateTypeInfo"); }
+    }
+}
+impl crate::read::XmlValue for MandateTypeChoiceOption2 {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for MandateTypeChoiceOption2 {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl MandateTypeChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "mandateTypeFix")) || MandateTypeChoiceOption2::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0252/2", "mandateTypeFix") => Ok({ let c = r.enter()?; <MandateTypeChoiceMandateTypeFix as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::MandateTypeFix)),
+            (ns, local) if MandateTypeChoiceOption2::accepts(ns, local) => Ok(MandateTypeChoiceOption2::read_children(r, start, Some(|_, _| true))?.map(Self::MandateTypeOther)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::MandateTypeFix(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "mandateTypeFix"),
+            Self::MandateTypeOther(v) => v.write_children(w),
+        }
+    }
+}
+impl MandateType {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        MandateTypeChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        MandateTypeChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 1];
+        let mut f0: Option<MandateTypeChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                (ns, local) if MandateTypeChoice::accepts(ns, local) => 0,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = MandateTypeChoice::read(r, start)?; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice2", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice2" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { choice2: f0 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["choice2"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.choice2; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for MandateType {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for MandateType {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl NamedElementChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "countOf") | ("http://www.ech.ch/xmlns/eCH-0252/2", "percent") | ("http://www.ech.ch/xmlns/eCH-0252/2", "text") | ("http://www.ech.ch/xmlns/eCH-0252/2", "decimal"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0252/2", "countOf") => Ok({ let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::CountOf)),
+            ("http://www.ech.ch/xmlns/eCH-0252/2", "percent") => Ok({ let c = r.enter()?; <Percent as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Percent)),
+            ("http://www.ech.ch/xmlns/eCH-0252/2", "text") => Ok({ let c = r.enter()?; <NamedElementChoiceText as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Text)),
+            ("http://www.ech.ch/xmlns/eCH-0252/2", "decimal") => Ok({ let c = r.enter()?; <xs::Decimal as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::Decimal)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::CountOf(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countOf"),
+            Self::Percent(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "percent"),
+            Self::Text(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "text"),
+            Self::Decimal(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "decimal"),
+        }
+    }
+}
+impl NamedElement {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "elementName")) || NamedElementChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "elementName")) || NamedElementChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<ResultName> = None;
+        let mut f1: Option<NamedElementChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "elementName") => 0,
+                (ns, local) if NamedElementChoice::accepts(ns, local) => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <ResultName as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "elementName", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = NamedElementChoice::read(r, start)?; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "elementName" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { element_name: f0, choice: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["elementName", "choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.element_name; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "elementName"); }
+        { let v = &self.choice; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for NamedElement {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for NamedElement {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl NamedId {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "idName") | ("http://www.ech.ch/xmlns/eCH-0252/2", "id"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "idName") | ("http://www.ech.ch/xmlns/eCH-0252/2", "id"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<IdName> = None;
+        let mut f1: Option<NamedIdId> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "idName") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "id") => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <IdName as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "idName", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <NamedIdId as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "id", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "idName" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "id" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { id_name: f0, id: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["idName", "id"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.id_name; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "idName"); }
+        { let v = &self.id; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "id"); }
+    }
+}
+impl crate::read::XmlValue for NamedId {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for NamedId {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl ResultData {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotersInformation") | ("http://www.ech.ch/xmlns/eCH-0252/2", "votingCardInformation") | ("http://www.ech.ch/xmlns/eCH-0252/2", "isFullyCounted") | ("http://www.ech.ch/xmlns/eCH-0252/2", "releasedTimestamp") | ("http://www.ech.ch/xmlns/eCH-0252/2", "lockoutTimestamp") | ("http://www.ech.ch/xmlns/eCH-0252/2", "voterTurnout") | ("http://www.ech.ch/xmlns/eCH-0252/2", "receivedVotes") | ("http://www.ech.ch/xmlns/eCH-0252/2", "receivedInvalidVotes") | ("http://www.ech.ch/xmlns/eCH-0252/2", "receivedBlankVotes") | ("http://www.ech.ch/xmlns/eCH-0252/2", "receivedValidVotes") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfYesVotes") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfNoVotes") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotesWithoutAnswer") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotersInformation") | ("http://www.ech.ch/xmlns/eCH-0252/2", "votingCardInformation") | ("http://www.ech.ch/xmlns/eCH-0252/2", "isFullyCounted") | ("http://www.ech.ch/xmlns/eCH-0252/2", "releasedTimestamp") | ("http://www.ech.ch/xmlns/eCH-0252/2", "lockoutTimestamp") | ("http://www.ech.ch/xmlns/eCH-0252/2", "voterTurnout") | ("http://www.ech.ch/xmlns/eCH-0252/2", "receivedVotes") | ("http://www.ech.ch/xmlns/eCH-0252/2", "receivedInvalidVotes") | ("http://www.ech.ch/xmlns/eCH-0252/2", "receivedBlankVotes") | ("http://www.ech.ch/xmlns/eCH-0252/2", "receivedValidVotes") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfYesVotes") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfNoVotes") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotesWithoutAnswer") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 14];
+        let mut f0: Option<CountOfVotersInformation> = None;
+        let mut f1: Option<VotingCardInformation> = None;
+        let mut f2: Option<IsFullyCounted> = None;
+        let mut f3: Option<ReleasedTimestamp> = None;
+        let mut f4: Option<LockoutTimestamp> = None;
+        let mut f5: Option<Percent> = None;
+        let mut f6: Option<CountOf> = None;
+        let mut f7: Option<CountOf> = None;
+        let mut f8: Option<CountOf> = None;
+        let mut f9: Option<CountOf> = None;
+        let mut f10: Option<CountOf> = None;
+        let mut f11: Option<CountOf> = None;
+        let mut f12: Option<CountOf> = None;
+        let mut f13: Vec<NamedElement> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotersInformation") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "votingCardInformation") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "isFullyCounted") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "releasedTimestamp") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "lockoutTimestamp") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "voterTurnout") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "receivedVotes") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "receivedInvalidVotes") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "receivedBlankVotes") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "receivedValidVotes") => 9,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfYesVotes") => 10,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfNoVotes") => 11,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotesWithoutAnswer") => 12,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement") => 13,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <CountOfVotersInformation as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfVotersInformation", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <VotingCardInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "votingCardInformation", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; <IsFullyCounted as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "isFullyCounted", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <ReleasedTimestamp as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "releasedTimestamp", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <LockoutTimestamp as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "lockoutTimestamp", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Percent as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "voterTurnout", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let dup = f6.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f6 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "receivedVotes", found: 2, max: 1 }); } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "receivedInvalidVotes", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "receivedBlankVotes", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let dup = f9.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f9 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "receivedValidVotes", found: 2, max: 1 }); } }
+                10 => { seen[10] = true; let dup = f10.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f10 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfYesVotes", found: 2, max: 1 }); } }
+                11 => { seen[11] = true; let dup = f11.is_some(); let got = { let c = r.enter()?; <CountOf as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f11 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfNoVotes", found: 2, max: 1 }); } }
+                12 => { seen[12] = true; let dup = f12.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CountOf as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f12 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfVotesWithoutAnswer", found: 2, max: 1 }); } }
+                13 => { seen[13] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f13.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfVotersInformation" }); ok = false; }
+        if !seen[2] && f2.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "isFullyCounted" }); ok = false; }
+        if !seen[6] && f6.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "receivedVotes" }); ok = false; }
+        if !seen[7] && f7.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "receivedInvalidVotes" }); ok = false; }
+        if !seen[8] && f8.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "receivedBlankVotes" }); ok = false; }
+        if !seen[9] && f9.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "receivedValidVotes" }); ok = false; }
+        if !seen[10] && f10.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfYesVotes" }); ok = false; }
+        if !seen[11] && f11.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "countOfNoVotes" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f2) = f2 else { return Ok(None) };
+        let Some(f6) = f6 else { return Ok(None) };
+        let Some(f7) = f7 else { return Ok(None) };
+        let Some(f8) = f8 else { return Ok(None) };
+        let Some(f9) = f9 else { return Ok(None) };
+        let Some(f10) = f10 else { return Ok(None) };
+        let Some(f11) = f11 else { return Ok(None) };
+        Ok(Some(Self { count_of_voters_information: f0, voting_card_information: f1, is_fully_counted: f2, released_timestamp: f3, lockout_timestamp: f4, voter_turnout: f5, received_votes: f6, received_invalid_votes: f7, received_blank_votes: f8, received_valid_votes: f9, count_of_yes_votes: f10, count_of_no_votes: f11, count_of_votes_without_answer: f12, named_element: f13 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["countOfVotersInformation", "votingCardInformation", "isFullyCounted", "releasedTimestamp", "lockoutTimestamp", "voterTurnout", "receivedVotes", "receivedInvalidVotes", "receivedBlankVotes", "receivedValidVotes", "countOfYesVotes", "countOfNoVotes", "countOfVotesWithoutAnswer", "namedElement"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.count_of_voters_information; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotersInformation"); }
+        if let Some(v) = &self.voting_card_information { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "votingCardInformation"); }
+        { let v = &self.is_fully_counted; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "isFullyCounted"); }
+        if let Some(v) = &self.released_timestamp { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "releasedTimestamp"); }
+        if let Some(v) = &self.lockout_timestamp { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "lockoutTimestamp"); }
+        if let Some(v) = &self.voter_turnout { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "voterTurnout"); }
+        { let v = &self.received_votes; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "receivedVotes"); }
+        { let v = &self.received_invalid_votes; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "receivedInvalidVotes"); }
+        { let v = &self.received_blank_votes; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "receivedBlankVotes"); }
+        { let v = &self.received_valid_votes; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "receivedValidVotes"); }
+        { let v = &self.count_of_yes_votes; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countOfYesVotes"); }
+        { let v = &self.count_of_no_votes; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countOfNoVotes"); }
+        if let Some(v) = &self.count_of_votes_without_answer { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotesWithoutAnswer"); }
+        for v in &self.named_element { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"); }
+    }
+}
+impl crate::read::XmlValue for ResultData {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for ResultData {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl VoteInfo {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "vote") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countingCircleInfo") | ("http://www.ech.ch/xmlns/eCH-0252/2", "voteResultData"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "vote") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countingCircleInfo") | ("http://www.ech.ch/xmlns/eCH-0252/2", "voteResultData"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<Vote> = None;
+        let mut f1: Vec<CountingCircleInfo> = Vec::new();
+        let mut f2: Option<VoteResultData> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "vote") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "countingCircleInfo") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "voteResultData") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <Vote as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "vote", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CountingCircleInfo as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1.push(v), None => ok = false } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <VoteResultData as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "voteResultData", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "vote" }); ok = false; }
+        if f1.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "countingCircleInfo", found: 0, min: 1 }); }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        Ok(Some(Self { vote: f0, counting_circle_info: f1, vote_result_data: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["vote", "countingCircleInfo", "voteResultData"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.vote; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "vote"); }
+        for v in &self.counting_circle_info { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countingCircleInfo"); }
+        if let Some(v) = &self.vote_result_data { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "voteResultData"); }
+    }
+}
+impl crate::read::XmlValue for VoteInfo {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for VoteInfo {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl VoteResultData {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "percentOfYesVotes") | ("http://www.ech.ch/xmlns/eCH-0252/2", "percentOfNoVotes") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "percentOfYesVotes") | ("http://www.ech.ch/xmlns/eCH-0252/2", "percentOfNoVotes") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<Percent> = None;
+        let mut f1: Option<Percent> = None;
+        let mut f2: Vec<NamedElement> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "percentOfYesVotes") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "percentOfNoVotes") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <Percent as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "percentOfYesVotes", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <Percent as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "percentOfNoVotes", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "percentOfYesVotes" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "percentOfNoVotes" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { percent_of_yes_votes: f0, percent_of_no_votes: f1, named_element: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["percentOfYesVotes", "percentOfNoVotes", "namedElement"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.percent_of_yes_votes; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "percentOfYesVotes"); }
+        { let v = &self.percent_of_no_votes; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "percentOfNoVotes"); }
+        for v in &self.named_element { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"); }
+    }
+}
+impl crate::read::XmlValue for VoteResultData {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for VoteResultData {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl VoteTitleInformation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "language") | ("http://www.ech.ch/xmlns/eCH-0252/2", "voteTitle") | ("http://www.ech.ch/xmlns/eCH-0252/2", "voteTitleShort"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "language") | ("http://www.ech.ch/xmlns/eCH-0252/2", "voteTitle") | ("http://www.ech.ch/xmlns/eCH-0252/2", "voteTitleShort"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 3];
+        let mut f0: Option<crate::ech0155::v5::Language> = None;
+        let mut f1: Option<VoteTitleInformationVoteTitle> = None;
+        let mut f2: Option<VoteTitleInformationVoteTitleShort> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "language") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "voteTitle") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "voteTitleShort") => 2,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v5::Language as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "language", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; <VoteTitleInformationVoteTitle as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "voteTitle", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <VoteTitleInformationVoteTitleShort as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "voteTitleShort", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "language" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "voteTitle" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { language: f0, vote_title: f1, vote_title_short: f2 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["language", "voteTitle", "voteTitleShort"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.language; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "language"); }
+        { let v = &self.vote_title; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "voteTitle"); }
+        if let Some(v) = &self.vote_title_short { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "voteTitleShort"); }
+    }
+}
+impl crate::read::XmlValue for VoteTitleInformation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for VoteTitleInformation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl Vote {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "voteIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "mainVoteIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "otherIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "domainOfInfluence") | ("http://www.ech.ch/xmlns/eCH-0252/2", "superiorAuthority") | ("http://www.ech.ch/xmlns/eCH-0252/2", "pollingDay") | ("http://www.ech.ch/xmlns/eCH-0252/2", "voteTitleInformation") | ("http://www.ech.ch/xmlns/eCH-0252/2", "decisiveMajority") | ("http://www.ech.ch/xmlns/eCH-0252/2", "voteSubType") | ("http://www.ech.ch/xmlns/eCH-0252/2", "sequence") | ("http://www.ech.ch/xmlns/eCH-0252/2", "grouping") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "voteIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "mainVoteIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "otherIdentification") | ("http://www.ech.ch/xmlns/eCH-0252/2", "domainOfInfluence") | ("http://www.ech.ch/xmlns/eCH-0252/2", "superiorAuthority") | ("http://www.ech.ch/xmlns/eCH-0252/2", "pollingDay") | ("http://www.ech.ch/xmlns/eCH-0252/2", "voteTitleInformation") | ("http://www.ech.ch/xmlns/eCH-0252/2", "decisiveMajority") | ("http://www.ech.ch/xmlns/eCH-0252/2", "voteSubType") | ("http://www.ech.ch/xmlns/eCH-0252/2", "sequence") | ("http://www.ech.ch/xmlns/eCH-0252/2", "grouping") | ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 12];
+        let mut f0: Option<crate::ech0155::v5::VoteIdentification> = None;
+        let mut f1: Option<crate::ech0155::v5::VoteIdentification> = None;
+        let mut f2: Vec<NamedId> = Vec::new();
+        let mut f3: Option<crate::ech0155::v5::DomainOfInfluence> = None;
+        let mut f4: Option<crate::ech0155::v5::DomainOfInfluence> = None;
+        let mut f5: Option<PollingDay> = None;
+        let mut f6: Vec<VoteTitleInformation> = Vec::new();
+        let mut f7: Option<DecisiveMajority> = None;
+        let mut f8: Option<VoteSubType> = None;
+        let mut f9: Option<Sequence> = None;
+        let mut f10: Option<Grouping> = None;
+        let mut f11: Vec<NamedElement> = Vec::new();
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "voteIdentification") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "mainVoteIdentification") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "otherIdentification") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "domainOfInfluence") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "superiorAuthority") => 4,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "pollingDay") => 5,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "voteTitleInformation") => 6,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "decisiveMajority") => 7,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "voteSubType") => 8,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "sequence") => 9,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "grouping") => 10,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "namedElement") => 11,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v5::VoteIdentification as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "voteIdentification", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v5::VoteIdentification as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "mainVoteIdentification", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedId as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2.push(v), None => ok = false } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; <crate::ech0155::v5::DomainOfInfluence as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "domainOfInfluence", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <crate::ech0155::v5::DomainOfInfluence as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "superiorAuthority", found: 2, max: 1 }); } }
+                5 => { seen[5] = true; let dup = f5.is_some(); let got = { let c = r.enter()?; <PollingDay as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f5 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "pollingDay", found: 2, max: 1 }); } }
+                6 => { seen[6] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <VoteTitleInformation as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f6.push(v), None => ok = false } }
+                7 => { seen[7] = true; let dup = f7.is_some(); let got = { let c = r.enter()?; <DecisiveMajority as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f7 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "decisiveMajority", found: 2, max: 1 }); } }
+                8 => { seen[8] = true; let dup = f8.is_some(); let got = { let c = r.enter()?; <VoteSubType as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f8 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "voteSubType", found: 2, max: 1 }); } }
+                9 => { seen[9] = true; let dup = f9.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Sequence as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f9 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "sequence", found: 2, max: 1 }); } }
+                10 => { seen[10] = true; let dup = f10.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <Grouping as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f10 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "grouping", found: 2, max: 1 }); } }
+                11 => { seen[11] = true; let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <NamedElement as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f11.push(v), None => ok = false } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "voteIdentification" }); ok = false; }
+        if !seen[3] && f3.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "domainOfInfluence" }); ok = false; }
+        if !seen[5] && f5.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "pollingDay" }); ok = false; }
+        if f6.is_empty() { r.error(None, crate::read::ContentError::TooFew { name: "voteTitleInformation", found: 0, min: 1 }); }
+        if !seen[7] && f7.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "decisiveMajority" }); ok = false; }
+        if !seen[8] && f8.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "voteSubType" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f3) = f3 else { return Ok(None) };
+        let Some(f5) = f5 else { return Ok(None) };
+        let Some(f7) = f7 else { return Ok(None) };
+        let Some(f8) = f8 else { return Ok(None) };
+        Ok(Some(Self { vote_identification: f0, main_vote_identification: f1, other_identification: f2, domain_of_influence: f3, superior_authority: f4, polling_day: f5, vote_title_information: f6, decisive_majority: f7, vote_sub_type: f8, sequence: f9, grouping: f10, named_element: f11 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["voteIdentification", "mainVoteIdentification", "otherIdentification", "domainOfInfluence", "superiorAuthority", "pollingDay", "voteTitleInformation", "decisiveMajority", "voteSubType", "sequence", "grouping", "namedElement"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.vote_identification; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "voteIdentification"); }
+        if let Some(v) = &self.main_vote_identification { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "mainVoteIdentification"); }
+        for v in &self.other_identification { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "otherIdentification"); }
+        { let v = &self.domain_of_influence; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "domainOfInfluence"); }
+        if let Some(v) = &self.superior_authority { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "superiorAuthority"); }
+        { let v = &self.polling_day; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "pollingDay"); }
+        for v in &self.vote_title_information { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "voteTitleInformation"); }
+        { let v = &self.decisive_majority; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "decisiveMajority"); }
+        { let v = &self.vote_sub_type; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "voteSubType"); }
+        if let Some(v) = &self.sequence { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "sequence"); }
+        if let Some(v) = &self.grouping { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "grouping"); }
+        for v in &self.named_element { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "namedElement"); }
+    }
+}
+impl crate::read::XmlValue for Vote {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Vote {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl VotingCardInformation {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotingCardsReceivedInBallotBox") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotingCardsReceivedPrematurelyInBallotBox") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotingCardsReceivedByMail") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfInvalidVotingCardsReceivedByMail") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotingCardsReceivedByEvoting"))
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotingCardsReceivedInBallotBox") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotingCardsReceivedPrematurelyInBallotBox") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotingCardsReceivedByMail") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfInvalidVotingCardsReceivedByMail") | ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotingCardsReceivedByEvoting"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 5];
+        let mut f0: Option<CountOf> = None;
+        let mut f1: Option<CountOf> = None;
+        let mut f2: Option<CountOf> = None;
+        let mut f3: Option<CountOf> = None;
+        let mut f4: Option<CountOf> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotingCardsReceivedInBallotBox") => 0,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotingCardsReceivedPrematurelyInBallotBox") => 1,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotingCardsReceivedByMail") => 2,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfInvalidVotingCardsReceivedByMail") => 3,
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotingCardsReceivedByEvoting") => 4,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CountOf as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfVotingCardsReceivedInBallotBox", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CountOf as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfVotingCardsReceivedPrematurelyInBallotBox", found: 2, max: 1 }); } }
+                2 => { seen[2] = true; let dup = f2.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CountOf as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f2 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfVotingCardsReceivedByMail", found: 2, max: 1 }); } }
+                3 => { seen[3] = true; let dup = f3.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CountOf as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f3 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfInvalidVotingCardsReceivedByMail", found: 2, max: 1 }); } }
+                4 => { seen[4] = true; let dup = f4.is_some(); let got = { let c = r.enter()?; if nil { r.skip()?; None } else { <CountOf as crate::read::XmlValue>::read_element(r, &c)? } }; match got { Some(v) => f4 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "countOfVotingCardsReceivedByEvoting", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !ok { return Ok(None); }
+        Ok(Some(Self { count_of_voting_cards_received_in_ballot_box: f0, count_of_voting_cards_received_prematurely_in_ballot_box: f1, count_of_voting_cards_received_by_mail: f2, count_of_invalid_voting_cards_received_by_mail: f3, count_of_voting_cards_received_by_evoting: f4 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["countOfVotingCardsReceivedInBallotBox", "countOfVotingCardsReceivedPrematurelyInBallotBox", "countOfVotingCardsReceivedByMail", "countOfInvalidVotingCardsReceivedByMail", "countOfVotingCardsReceivedByEvoting"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        if let Some(v) = &self.count_of_voting_cards_received_in_ballot_box { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotingCardsReceivedInBallotBox"); }
+        if let Some(v) = &self.count_of_voting_cards_received_prematurely_in_ballot_box { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotingCardsReceivedPrematurelyInBallotBox"); }
+        if let Some(v) = &self.count_of_voting_cards_received_by_mail { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotingCardsReceivedByMail"); }
+        if let Some(v) = &self.count_of_invalid_voting_cards_received_by_mail { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countOfInvalidVotingCardsReceivedByMail"); }
+        if let Some(v) = &self.count_of_voting_cards_received_by_evoting { crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "countOfVotingCardsReceivedByEvoting"); }
+    }
+}
+impl crate::read::XmlValue for VotingCardInformation {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for VotingCardInformation {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
+impl DeliveryChoice {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "voteBaseDelivery") | ("http://www.ech.ch/xmlns/eCH-0252/2", "electionInformationDelivery") | ("http://www.ech.ch/xmlns/eCH-0252/2", "electionResultDelivery"))
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables, clippy::match_single_binding)]
+    pub fn read<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let Some(c) = r.peek_child()? else { return Ok(None) };
+        let (ns, local) = (c.ns.clone(), c.local.clone());
+        match (ns.as_str(), local.as_str()) {
+            ("http://www.ech.ch/xmlns/eCH-0252/2", "voteBaseDelivery") => Ok({ let c = r.enter()?; <EventVoteBaseDelivery as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::VoteBaseDelivery)),
+            ("http://www.ech.ch/xmlns/eCH-0252/2", "electionInformationDelivery") => Ok({ let c = r.enter()?; <EventElectionInformationDelivery as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::ElectionInformationDelivery)),
+            ("http://www.ech.ch/xmlns/eCH-0252/2", "electionResultDelivery") => Ok({ let c = r.enter()?; <EventElectionResultDelivery as crate::read::XmlValue>::read_element(r, &c)? }.map(Self::ElectionResultDelivery)),
+            _ => Ok(None),
+        }
+    }
+    #[doc(hidden)]
+    pub fn write(&self, w: &mut crate::write::Writer) {
+        match self {
+            Self::VoteBaseDelivery(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "voteBaseDelivery"),
+            Self::ElectionInformationDelivery(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "electionInformationDelivery"),
+            Self::ElectionResultDelivery(v) => crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "electionResultDelivery"),
+        }
+    }
+}
+impl Delivery {
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "deliveryHeader")) || DeliveryChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[must_use]
+    #[allow(unused_variables)]
+    pub fn accepts_own(ns: &str, local: &str) -> bool {
+        matches!((ns, local), ("http://www.ech.ch/xmlns/eCH-0252/2", "deliveryHeader")) || DeliveryChoice::accepts(ns, local)
+    }
+    #[doc(hidden)]
+    #[allow(unused_mut, unused_variables, clippy::too_many_lines, clippy::match_single_binding)]
+    pub fn read_children<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start, stop: Option<fn(&str, &str) -> bool>) -> Result<Option<Self>, crate::read::ReadError> {
+        let mut ok = true;
+        let mut seen = [false; 2];
+        let mut f0: Option<crate::ech0058::v5::Header> = None;
+        let mut f1: Option<DeliveryChoice> = None;
+        let mut pos = 0usize;
+        while let Some(c) = r.peek_child()? {
+            let (ns, local) = (c.ns.as_str(), c.local.as_str());
+            let nil = c.is_nil();
+            let idx: usize = match (ns, local) {
+                ("http://www.ech.ch/xmlns/eCH-0252/2", "deliveryHeader") => 0,
+                (ns, local) if DeliveryChoice::accepts(ns, local) => 1,
+                (ns, local) if stop.is_some_and(|f| f(ns, local)) => break,
+                _ => {
+                    // Not allowed here: report it, skip it, go on with the next one.
+                    let (q, l) = (c.qualified(), c.local.clone());
+                    r.error(Some(&l), crate::read::ContentError::UnexpectedElement { name: q });
+                    r.enter()?;
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if idx < pos {
+                let l = local.to_owned();
+                r.error(Some(&l), crate::read::ContentError::OutOfOrder { name: Self::field_name(idx) });
+            }
+            pos = pos.max(idx);
+            match idx {
+                0 => { seen[0] = true; let dup = f0.is_some(); let got = { let c = r.enter()?; <crate::ech0058::v5::Header as crate::read::XmlValue>::read_element(r, &c)? }; match got { Some(v) => f0 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "deliveryHeader", found: 2, max: 1 }); } }
+                1 => { seen[1] = true; let dup = f1.is_some(); let got = DeliveryChoice::read(r, start)?; match got { Some(v) => f1 = Some(v), None => ok = false } if dup { r.error(None, crate::read::ContentError::TooMany { name: "choice", found: 2, max: 1 }); } }
+                _ => {}
+            }
+        }
+        if !seen[0] && f0.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "deliveryHeader" }); ok = false; }
+        if !seen[1] && f1.is_none() { r.error(None, crate::read::ContentError::MissingElement { name: "choice" }); ok = false; }
+        if !ok { return Ok(None); }
+        let Some(f0) = f0 else { return Ok(None) };
+        let Some(f1) = f1 else { return Ok(None) };
+        Ok(Some(Self { delivery_header: f0, choice: f1 }))
+    }
+    #[allow(dead_code)]
+    fn field_name(i: usize) -> &'static str {
+        ["deliveryHeader", "choice"].get(i).copied().unwrap_or("?")
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_attributes(&self, w: &mut crate::write::Writer) {
+    }
+    #[doc(hidden)]
+    #[allow(unused_variables)]
+    pub fn write_children(&self, w: &mut crate::write::Writer) {
+        { let v = &self.delivery_header; crate::write::XmlWrite::write_element(v, w, "http://www.ech.ch/xmlns/eCH-0252/2", "deliveryHeader"); }
+        { let v = &self.choice; v.write(w); }
+    }
+}
+impl crate::read::XmlValue for Delivery {
+    fn read_element<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Result<Option<Self>, crate::read::ReadError> {
+        let v = Self::read_children(r, start, None)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+impl crate::write::XmlWrite for Delivery {
+    fn write_element(&self, w: &mut crate::write::Writer, ns: &str, local: &str) {
+        self.write_attributes(w);
+        w.start(ns, local);
+        self.write_children(w);
+        w.end(ns, local);
+    }
+}
