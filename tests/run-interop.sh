@@ -34,7 +34,7 @@ if ((${#need_apt[@]})); then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}"
 fi
-xmllint --version 2>&1 | head -1
+xmllint --version 2>&1 | sed -n 1p
 
 # --- Python peers, in a virtual environment of their own --------------------------------------
 step "Python peers"

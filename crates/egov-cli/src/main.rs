@@ -7,8 +7,10 @@
 #![allow(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
 
 mod check;
+mod ech;
 mod lookup;
 mod pay;
+mod sedex;
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -43,6 +45,9 @@ enum Command {
     /// Look up the localities of a postal code (or a locality by name).
     #[command(after_help = "Examples: egov postcode 3600; egov postcode 8914-02; egov postcode Aeugstertal")]
     Postcode(lookup::PostcodeArgs),
+    /// Validate, inspect and convert eCH XML documents.
+    #[command(subcommand)]
+    Ech(ech::EchCommand),
     /// Swiss QR-bill payloads: validate, decode to JSON, create QR and creditor references.
     #[command(subcommand)]
     Qrbill(pay::QrbillCommand),
@@ -52,6 +57,9 @@ enum Command {
     /// ISO 20022 pain.001 credit transfers (refunds, payouts).
     #[command(subcommand)]
     Pain(pay::PainCommand),
+    /// sedex: write messages to an outbox, read receipts and inboxes, run a local simulator.
+    #[command(subcommand)]
+    Sedex(sedex::SedexCommand),
 }
 
 /// What a subcommand produced: the exit code it asks for.
@@ -70,9 +78,11 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(args, cli.json, &mut out),
         Command::Municipality(args) => lookup::municipality(args, cli.json, &mut out),
         Command::Postcode(args) => lookup::postcode(args, cli.json, &mut out),
+        Command::Ech(cmd) => ech::run(cmd, cli.json, &mut out),
         Command::Qrbill(cmd) => pay::qrbill(cmd, cli.json, &mut out),
         Command::Camt(cmd) => pay::camt(cmd, cli.json, &mut out),
         Command::Pain(cmd) => pay::pain(cmd, cli.json, &mut out),
+        Command::Sedex(cmd) => sedex::run(cmd, cli.json, &mut out),
     };
     let _ = out.flush();
     match result {

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+pub mod document;
 pub mod read;
 pub mod write;
 pub mod xs;

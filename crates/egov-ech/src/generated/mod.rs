@@ -2,245 +2,761 @@
 
 #[cfg(feature = "abx_voting")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod abx_voting;
 #[cfg(feature = "ech0006")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0006;
 #[cfg(feature = "ech0007")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0007;
 #[cfg(feature = "ech0007f")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0007f;
 #[cfg(feature = "ech0008")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0008;
 #[cfg(feature = "ech0008f")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0008f;
 #[cfg(feature = "ech0010")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0010;
 #[cfg(feature = "ech0010f")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0010f;
 #[cfg(feature = "ech0011")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0011;
 #[cfg(feature = "ech0011f")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0011f;
 #[cfg(feature = "ech0020")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0020;
 #[cfg(feature = "ech0021")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0021;
 #[cfg(feature = "ech0021f")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0021f;
 #[cfg(feature = "ech0039")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0039;
 #[cfg(feature = "ech0044")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0044;
 #[cfg(feature = "ech0044f")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0044f;
 #[cfg(feature = "ech0045")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0045;
 #[cfg(feature = "ech0046")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0046;
 #[cfg(feature = "ech0058")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0058;
 #[cfg(feature = "ech0071")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0071;
 #[cfg(feature = "ech0072")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0072;
 #[cfg(feature = "ech0078")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0078;
 #[cfg(feature = "ech0084")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0084;
 #[cfg(feature = "ech0090")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0090;
 #[cfg(feature = "ech0093")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0093;
 #[cfg(feature = "ech0097")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0097;
 #[cfg(feature = "ech0097f")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0097f;
 #[cfg(feature = "ech0098")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0098;
 #[cfg(feature = "ech0101")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0101;
 #[cfg(feature = "ech0102")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0102;
 #[cfg(feature = "ech0108")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0108;
 #[cfg(feature = "ech0110")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0110;
 #[cfg(feature = "ech0112")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0112;
 #[cfg(feature = "ech0116")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0116;
 #[cfg(feature = "ech0129")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0129;
 #[cfg(feature = "ech0130")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0130;
 #[cfg(feature = "ech0131")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0131;
 #[cfg(feature = "ech0132")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0132;
 #[cfg(feature = "ech0133")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0133;
 #[cfg(feature = "ech0135")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0135;
 #[cfg(feature = "ech0137")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0137;
 #[cfg(feature = "ech0147_t0")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0147_t0;
 #[cfg(feature = "ech0147_t1")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0147_t1;
 #[cfg(feature = "ech0147_t2")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0147_t2;
 #[cfg(feature = "ech0148")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0148;
 #[cfg(feature = "ech0155")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0155;
 #[cfg(feature = "ech0157")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0157;
 #[cfg(feature = "ech0159")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0159;
 #[cfg(feature = "ech0173")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0173;
 #[cfg(feature = "ech0196")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0196;
 #[cfg(feature = "ech0201")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0201;
 #[cfg(feature = "ech0211")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0211;
 #[cfg(feature = "ech0212")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0212;
 #[cfg(feature = "ech0213")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0213;
 #[cfg(feature = "ech0213_commons")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0213_commons;
 #[cfg(feature = "ech0214")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0214;
 #[cfg(feature = "ech0215")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0215;
 #[cfg(feature = "ech0222")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0222;
 #[cfg(feature = "ech0223")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0223;
 #[cfg(feature = "ech0228")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0228;
 #[cfg(feature = "ech0252")]
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+#[allow(clippy::large_enum_variant, clippy::unnested_or_patterns, clippy::match_same_arms, clippy::too_many_lines, clippy::single_match, clippy::blocks_in_conditions, clippy::match_single_binding, clippy::needless_pass_by_value, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod ech0252;
+
+/// Reads a document of any enabled namespace into JSON; `None` when the namespace or root is
+/// not one of them.
+#[allow(unused_variables)]
+#[rustfmt::skip]
+pub(crate) fn read_root_json<R: std::io::BufRead>(ns: &str, r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Option<Result<Option<serde_json::Value>, crate::read::ReadError>> {
+    match ns {
+        #[cfg(feature = "abx_voting")]
+        "http://www.abraxas.ch/xmlns/ABX-Voting/1" => abx_voting::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0006")]
+        "http://www.ech.ch/xmlns/eCH-0006/2" => ech0006::v2::read_root_json(r, start),
+        #[cfg(feature = "ech0006")]
+        "http://www.ech.ch/xmlns/eCH-0006/3" => ech0006::v3::read_root_json(r, start),
+        #[cfg(feature = "ech0007f")]
+        "http://www.ech.ch/xmlns/eCH-0007-f/5" => ech0007f::v5::read_root_json(r, start),
+        #[cfg(feature = "ech0007")]
+        "http://www.ech.ch/xmlns/eCH-0007/3" => ech0007::v3::read_root_json(r, start),
+        #[cfg(feature = "ech0007")]
+        "http://www.ech.ch/xmlns/eCH-0007/4" => ech0007::v4::read_root_json(r, start),
+        #[cfg(feature = "ech0007")]
+        "http://www.ech.ch/xmlns/eCH-0007/5" => ech0007::v5::read_root_json(r, start),
+        #[cfg(feature = "ech0007")]
+        "http://www.ech.ch/xmlns/eCH-0007/6" => ech0007::v6::read_root_json(r, start),
+        #[cfg(feature = "ech0008f")]
+        "http://www.ech.ch/xmlns/eCH-0008-f/3" => ech0008f::v3::read_root_json(r, start),
+        #[cfg(feature = "ech0008")]
+        "http://www.ech.ch/xmlns/eCH-0008/1" => ech0008::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0008")]
+        "http://www.ech.ch/xmlns/eCH-0008/2" => ech0008::v2::read_root_json(r, start),
+        #[cfg(feature = "ech0008")]
+        "http://www.ech.ch/xmlns/eCH-0008/3" => ech0008::v3::read_root_json(r, start),
+        #[cfg(feature = "ech0010f")]
+        "http://www.ech.ch/xmlns/eCH-0010-f/5" => ech0010f::v5::read_root_json(r, start),
+        #[cfg(feature = "ech0010")]
+        "http://www.ech.ch/xmlns/eCH-0010/3" => ech0010::v3::read_root_json(r, start),
+        #[cfg(feature = "ech0010")]
+        "http://www.ech.ch/xmlns/eCH-0010/4" => ech0010::v4::read_root_json(r, start),
+        #[cfg(feature = "ech0010")]
+        "http://www.ech.ch/xmlns/eCH-0010/5" => ech0010::v5::read_root_json(r, start),
+        #[cfg(feature = "ech0010")]
+        "http://www.ech.ch/xmlns/eCH-0010/6" => ech0010::v6::read_root_json(r, start),
+        #[cfg(feature = "ech0010")]
+        "http://www.ech.ch/xmlns/eCH-0010/7" => ech0010::v7::read_root_json(r, start),
+        #[cfg(feature = "ech0010")]
+        "http://www.ech.ch/xmlns/eCH-0010/8" => ech0010::v8::read_root_json(r, start),
+        #[cfg(feature = "ech0011f")]
+        "http://www.ech.ch/xmlns/eCH-0011-f/8" => ech0011f::v8::read_root_json(r, start),
+        #[cfg(feature = "ech0011")]
+        "http://www.ech.ch/xmlns/eCH-0011/3" => ech0011::v3::read_root_json(r, start),
+        #[cfg(feature = "ech0011")]
+        "http://www.ech.ch/xmlns/eCH-0011/4" => ech0011::v4::read_root_json(r, start),
+        #[cfg(feature = "ech0011")]
+        "http://www.ech.ch/xmlns/eCH-0011/5" => ech0011::v5::read_root_json(r, start),
+        #[cfg(feature = "ech0011")]
+        "http://www.ech.ch/xmlns/eCH-0011/6" => ech0011::v6::read_root_json(r, start),
+        #[cfg(feature = "ech0011")]
+        "http://www.ech.ch/xmlns/eCH-0011/7" => ech0011::v7::read_root_json(r, start),
+        #[cfg(feature = "ech0011")]
+        "http://www.ech.ch/xmlns/eCH-0011/8" => ech0011::v8::read_root_json(r, start),
+        #[cfg(feature = "ech0011")]
+        "http://www.ech.ch/xmlns/eCH-0011/9" => ech0011::v9::read_root_json(r, start),
+        #[cfg(feature = "ech0020")]
+        "http://www.ech.ch/xmlns/eCH-0020/1" => ech0020::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0020")]
+        "http://www.ech.ch/xmlns/eCH-0020/2" => ech0020::v2::read_root_json(r, start),
+        #[cfg(feature = "ech0020")]
+        "http://www.ech.ch/xmlns/eCH-0020/3" => ech0020::v3::read_root_json(r, start),
+        #[cfg(feature = "ech0021f")]
+        "http://www.ech.ch/xmlns/eCH-0021-f/7" => ech0021f::v7::read_root_json(r, start),
+        #[cfg(feature = "ech0021")]
+        "http://www.ech.ch/xmlns/eCH-0021/2" => ech0021::v2::read_root_json(r, start),
+        #[cfg(feature = "ech0021")]
+        "http://www.ech.ch/xmlns/eCH-0021/3" => ech0021::v3::read_root_json(r, start),
+        #[cfg(feature = "ech0021")]
+        "http://www.ech.ch/xmlns/eCH-0021/4" => ech0021::v4::read_root_json(r, start),
+        #[cfg(feature = "ech0021")]
+        "http://www.ech.ch/xmlns/eCH-0021/5" => ech0021::v5::read_root_json(r, start),
+        #[cfg(feature = "ech0021")]
+        "http://www.ech.ch/xmlns/eCH-0021/6" => ech0021::v6::read_root_json(r, start),
+        #[cfg(feature = "ech0021")]
+        "http://www.ech.ch/xmlns/eCH-0021/7" => ech0021::v7::read_root_json(r, start),
+        #[cfg(feature = "ech0021")]
+        "http://www.ech.ch/xmlns/eCH-0021/8" => ech0021::v8::read_root_json(r, start),
+        #[cfg(feature = "ech0039")]
+        "http://www.ech.ch/xmlns/eCH-0039/2" => ech0039::v2::read_root_json(r, start),
+        #[cfg(feature = "ech0039")]
+        "http://www.ech.ch/xmlns/eCH-0039/3" => ech0039::v3::read_root_json(r, start),
+        #[cfg(feature = "ech0044f")]
+        "http://www.ech.ch/xmlns/eCH-0044-f/4" => ech0044f::v4::read_root_json(r, start),
+        #[cfg(feature = "ech0044")]
+        "http://www.ech.ch/xmlns/eCH-0044/1" => ech0044::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0044")]
+        "http://www.ech.ch/xmlns/eCH-0044/2" => ech0044::v2::read_root_json(r, start),
+        #[cfg(feature = "ech0044")]
+        "http://www.ech.ch/xmlns/eCH-0044/3" => ech0044::v3::read_root_json(r, start),
+        #[cfg(feature = "ech0044")]
+        "http://www.ech.ch/xmlns/eCH-0044/4" => ech0044::v4::read_root_json(r, start),
+        #[cfg(feature = "ech0045")]
+        "http://www.ech.ch/xmlns/eCH-0045/3" => ech0045::v3::read_root_json(r, start),
+        #[cfg(feature = "ech0045")]
+        "http://www.ech.ch/xmlns/eCH-0045/4" => ech0045::v4::read_root_json(r, start),
+        #[cfg(feature = "ech0045")]
+        "http://www.ech.ch/xmlns/eCH-0045/6" => ech0045::v6::read_root_json(r, start),
+        #[cfg(feature = "ech0046")]
+        "http://www.ech.ch/xmlns/eCH-0046/1" => ech0046::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0046")]
+        "http://www.ech.ch/xmlns/eCH-0046/2" => ech0046::v2::read_root_json(r, start),
+        #[cfg(feature = "ech0046")]
+        "http://www.ech.ch/xmlns/eCH-0046/3" => ech0046::v3::read_root_json(r, start),
+        #[cfg(feature = "ech0046")]
+        "http://www.ech.ch/xmlns/eCH-0046/4" => ech0046::v4::read_root_json(r, start),
+        #[cfg(feature = "ech0058")]
+        "http://www.ech.ch/xmlns/eCH-0058/1" => ech0058::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0058")]
+        "http://www.ech.ch/xmlns/eCH-0058/2" => ech0058::v2::read_root_json(r, start),
+        #[cfg(feature = "ech0058")]
+        "http://www.ech.ch/xmlns/eCH-0058/3" => ech0058::v3::read_root_json(r, start),
+        #[cfg(feature = "ech0058")]
+        "http://www.ech.ch/xmlns/eCH-0058/4" => ech0058::v4::read_root_json(r, start),
+        #[cfg(feature = "ech0058")]
+        "http://www.ech.ch/xmlns/eCH-0058/5" => ech0058::v5::read_root_json(r, start),
+        #[cfg(feature = "ech0071")]
+        "http://www.ech.ch/xmlns/eCH-0071/1" => ech0071::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0072")]
+        "http://www.ech.ch/xmlns/eCH-0072/1" => ech0072::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0072")]
+        "http://www.ech.ch/xmlns/eCH-0072/2" => ech0072::v2::read_root_json(r, start),
+        #[cfg(feature = "ech0078")]
+        "http://www.ech.ch/xmlns/eCH-0078/2" => ech0078::v2::read_root_json(r, start),
+        #[cfg(feature = "ech0078")]
+        "http://www.ech.ch/xmlns/eCH-0078/3" => ech0078::v3::read_root_json(r, start),
+        #[cfg(feature = "ech0078")]
+        "http://www.ech.ch/xmlns/eCH-0078/4" => ech0078::v4::read_root_json(r, start),
+        #[cfg(feature = "ech0084")]
+        "http://www.ech.ch/xmlns/eCH-0084/1" => ech0084::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0090")]
+        "http://www.ech.ch/xmlns/eCH-0090/1" => ech0090::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0090")]
+        "http://www.ech.ch/xmlns/eCH-0090/2" => ech0090::v2::read_root_json(r, start),
+        #[cfg(feature = "ech0093")]
+        "http://www.ech.ch/xmlns/eCH-0093/1" => ech0093::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0093")]
+        "http://www.ech.ch/xmlns/eCH-0093/2" => ech0093::v2::read_root_json(r, start),
+        #[cfg(feature = "ech0097f")]
+        "http://www.ech.ch/xmlns/eCH-0097-f/2" => ech0097f::v2::read_root_json(r, start),
+        #[cfg(feature = "ech0097")]
+        "http://www.ech.ch/xmlns/eCH-0097/1" => ech0097::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0097")]
+        "http://www.ech.ch/xmlns/eCH-0097/2" => ech0097::v2::read_root_json(r, start),
+        #[cfg(feature = "ech0097")]
+        "http://www.ech.ch/xmlns/eCH-0097/4" => ech0097::v4::read_root_json(r, start),
+        #[cfg(feature = "ech0098")]
+        "http://www.ech.ch/xmlns/eCH-0098/1" => ech0098::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0098")]
+        "http://www.ech.ch/xmlns/eCH-0098/3" => ech0098::v3::read_root_json(r, start),
+        #[cfg(feature = "ech0098")]
+        "http://www.ech.ch/xmlns/eCH-0098/4" => ech0098::v4::read_root_json(r, start),
+        #[cfg(feature = "ech0101")]
+        "http://www.ech.ch/xmlns/eCH-0101/1" => ech0101::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0102")]
+        "http://www.ech.ch/xmlns/eCH-0102/1" => ech0102::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0108")]
+        "http://www.ech.ch/xmlns/eCH-0108/1" => ech0108::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0108")]
+        "http://www.ech.ch/xmlns/eCH-0108/3" => ech0108::v3::read_root_json(r, start),
+        #[cfg(feature = "ech0110")]
+        "http://www.ech.ch/xmlns/eCH-0110/4" => ech0110::v4::read_root_json(r, start),
+        #[cfg(feature = "ech0112")]
+        "http://www.ech.ch/xmlns/eCH-0112/1" => ech0112::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0116")]
+        "http://www.ech.ch/xmlns/eCH-0116/1" => ech0116::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0116")]
+        "http://www.ech.ch/xmlns/eCH-0116/2" => ech0116::v2::read_root_json(r, start),
+        #[cfg(feature = "ech0129")]
+        "http://www.ech.ch/xmlns/eCH-0129/1" => ech0129::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0129")]
+        "http://www.ech.ch/xmlns/eCH-0129/2" => ech0129::v2::read_root_json(r, start),
+        #[cfg(feature = "ech0129")]
+        "http://www.ech.ch/xmlns/eCH-0129/4" => ech0129::v4::read_root_json(r, start),
+        #[cfg(feature = "ech0130")]
+        "http://www.ech.ch/xmlns/eCH-0130/1" => ech0130::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0131")]
+        "http://www.ech.ch/xmlns/eCH-0131/1" => ech0131::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0132")]
+        "http://www.ech.ch/xmlns/eCH-0132/1" => ech0132::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0133")]
+        "http://www.ech.ch/xmlns/eCH-0133/1" => ech0133::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0135")]
+        "http://www.ech.ch/xmlns/eCH-0135/1" => ech0135::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0135")]
+        "http://www.ech.ch/xmlns/eCH-0135/2" => ech0135::v2::read_root_json(r, start),
+        #[cfg(feature = "ech0137")]
+        "http://www.ech.ch/xmlns/eCH-0137/1" => ech0137::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0147_t0")]
+        "http://www.ech.ch/xmlns/eCH-0147/T0/1" => ech0147_t0::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0147_t1")]
+        "http://www.ech.ch/xmlns/eCH-0147/T1/1" => ech0147_t1::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0147_t2")]
+        "http://www.ech.ch/xmlns/eCH-0147/T2/1" => ech0147_t2::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0148")]
+        "http://www.ech.ch/xmlns/eCH-0148/1" => ech0148::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0155")]
+        "http://www.ech.ch/xmlns/eCH-0155/1" => ech0155::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0155")]
+        "http://www.ech.ch/xmlns/eCH-0155/3" => ech0155::v3::read_root_json(r, start),
+        #[cfg(feature = "ech0155")]
+        "http://www.ech.ch/xmlns/eCH-0155/4" => ech0155::v4::read_root_json(r, start),
+        #[cfg(feature = "ech0155")]
+        "http://www.ech.ch/xmlns/eCH-0155/5" => ech0155::v5::read_root_json(r, start),
+        #[cfg(feature = "ech0157")]
+        "http://www.ech.ch/xmlns/eCH-0157/3" => ech0157::v3::read_root_json(r, start),
+        #[cfg(feature = "ech0157")]
+        "http://www.ech.ch/xmlns/eCH-0157/4" => ech0157::v4::read_root_json(r, start),
+        #[cfg(feature = "ech0157")]
+        "http://www.ech.ch/xmlns/eCH-0157/5" => ech0157::v5::read_root_json(r, start),
+        #[cfg(feature = "ech0159")]
+        "http://www.ech.ch/xmlns/eCH-0159/3" => ech0159::v3::read_root_json(r, start),
+        #[cfg(feature = "ech0159")]
+        "http://www.ech.ch/xmlns/eCH-0159/4" => ech0159::v4::read_root_json(r, start),
+        #[cfg(feature = "ech0159")]
+        "http://www.ech.ch/xmlns/eCH-0159/5" => ech0159::v5::read_root_json(r, start),
+        #[cfg(feature = "ech0173")]
+        "http://www.ech.ch/xmlns/eCH-0173/1" => ech0173::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0196")]
+        "http://www.ech.ch/xmlns/eCH-0196/1" => ech0196::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0196")]
+        "http://www.ech.ch/xmlns/eCH-0196/2" => ech0196::v2::read_root_json(r, start),
+        #[cfg(feature = "ech0201")]
+        "http://www.ech.ch/xmlns/eCH-0201/1" => ech0201::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0211")]
+        "http://www.ech.ch/xmlns/eCH-0211/1" => ech0211::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0212")]
+        "http://www.ech.ch/xmlns/eCH-0212/1" => ech0212::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0213_commons")]
+        "http://www.ech.ch/xmlns/eCH-0213-commons/1" => ech0213_commons::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0213")]
+        "http://www.ech.ch/xmlns/eCH-0213/1" => ech0213::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0214")]
+        "http://www.ech.ch/xmlns/eCH-0214/2" => ech0214::v2::read_root_json(r, start),
+        #[cfg(feature = "ech0215")]
+        "http://www.ech.ch/xmlns/eCH-0215/1" => ech0215::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0215")]
+        "http://www.ech.ch/xmlns/eCH-0215/2" => ech0215::v2::read_root_json(r, start),
+        #[cfg(feature = "ech0222")]
+        "http://www.ech.ch/xmlns/eCH-0222/1" => ech0222::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0222")]
+        "http://www.ech.ch/xmlns/eCH-0222/3" => ech0222::v3::read_root_json(r, start),
+        #[cfg(feature = "ech0223")]
+        "http://www.ech.ch/xmlns/eCH-0223/1" => ech0223::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0228")]
+        "http://www.ech.ch/xmlns/eCH-0228/1" => ech0228::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0252")]
+        "http://www.ech.ch/xmlns/eCH-0252/1" => ech0252::v1::read_root_json(r, start),
+        #[cfg(feature = "ech0252")]
+        "http://www.ech.ch/xmlns/eCH-0252/2" => ech0252::v2::read_root_json(r, start),
+        _ => None,
+    }
+}
+
+/// Writes JSON as a document of any enabled namespace; `None` when the namespace or root is
+/// not one of them.
+#[allow(unused_variables)]
+#[rustfmt::skip]
+pub(crate) fn write_root_json(ns: &str, local: &str, value: serde_json::Value) -> Option<Result<String, serde_json::Error>> {
+    match ns {
+        #[cfg(feature = "abx_voting")]
+        "http://www.abraxas.ch/xmlns/ABX-Voting/1" => abx_voting::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0006")]
+        "http://www.ech.ch/xmlns/eCH-0006/2" => ech0006::v2::write_root_json(local, value),
+        #[cfg(feature = "ech0006")]
+        "http://www.ech.ch/xmlns/eCH-0006/3" => ech0006::v3::write_root_json(local, value),
+        #[cfg(feature = "ech0007f")]
+        "http://www.ech.ch/xmlns/eCH-0007-f/5" => ech0007f::v5::write_root_json(local, value),
+        #[cfg(feature = "ech0007")]
+        "http://www.ech.ch/xmlns/eCH-0007/3" => ech0007::v3::write_root_json(local, value),
+        #[cfg(feature = "ech0007")]
+        "http://www.ech.ch/xmlns/eCH-0007/4" => ech0007::v4::write_root_json(local, value),
+        #[cfg(feature = "ech0007")]
+        "http://www.ech.ch/xmlns/eCH-0007/5" => ech0007::v5::write_root_json(local, value),
+        #[cfg(feature = "ech0007")]
+        "http://www.ech.ch/xmlns/eCH-0007/6" => ech0007::v6::write_root_json(local, value),
+        #[cfg(feature = "ech0008f")]
+        "http://www.ech.ch/xmlns/eCH-0008-f/3" => ech0008f::v3::write_root_json(local, value),
+        #[cfg(feature = "ech0008")]
+        "http://www.ech.ch/xmlns/eCH-0008/1" => ech0008::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0008")]
+        "http://www.ech.ch/xmlns/eCH-0008/2" => ech0008::v2::write_root_json(local, value),
+        #[cfg(feature = "ech0008")]
+        "http://www.ech.ch/xmlns/eCH-0008/3" => ech0008::v3::write_root_json(local, value),
+        #[cfg(feature = "ech0010f")]
+        "http://www.ech.ch/xmlns/eCH-0010-f/5" => ech0010f::v5::write_root_json(local, value),
+        #[cfg(feature = "ech0010")]
+        "http://www.ech.ch/xmlns/eCH-0010/3" => ech0010::v3::write_root_json(local, value),
+        #[cfg(feature = "ech0010")]
+        "http://www.ech.ch/xmlns/eCH-0010/4" => ech0010::v4::write_root_json(local, value),
+        #[cfg(feature = "ech0010")]
+        "http://www.ech.ch/xmlns/eCH-0010/5" => ech0010::v5::write_root_json(local, value),
+        #[cfg(feature = "ech0010")]
+        "http://www.ech.ch/xmlns/eCH-0010/6" => ech0010::v6::write_root_json(local, value),
+        #[cfg(feature = "ech0010")]
+        "http://www.ech.ch/xmlns/eCH-0010/7" => ech0010::v7::write_root_json(local, value),
+        #[cfg(feature = "ech0010")]
+        "http://www.ech.ch/xmlns/eCH-0010/8" => ech0010::v8::write_root_json(local, value),
+        #[cfg(feature = "ech0011f")]
+        "http://www.ech.ch/xmlns/eCH-0011-f/8" => ech0011f::v8::write_root_json(local, value),
+        #[cfg(feature = "ech0011")]
+        "http://www.ech.ch/xmlns/eCH-0011/3" => ech0011::v3::write_root_json(local, value),
+        #[cfg(feature = "ech0011")]
+        "http://www.ech.ch/xmlns/eCH-0011/4" => ech0011::v4::write_root_json(local, value),
+        #[cfg(feature = "ech0011")]
+        "http://www.ech.ch/xmlns/eCH-0011/5" => ech0011::v5::write_root_json(local, value),
+        #[cfg(feature = "ech0011")]
+        "http://www.ech.ch/xmlns/eCH-0011/6" => ech0011::v6::write_root_json(local, value),
+        #[cfg(feature = "ech0011")]
+        "http://www.ech.ch/xmlns/eCH-0011/7" => ech0011::v7::write_root_json(local, value),
+        #[cfg(feature = "ech0011")]
+        "http://www.ech.ch/xmlns/eCH-0011/8" => ech0011::v8::write_root_json(local, value),
+        #[cfg(feature = "ech0011")]
+        "http://www.ech.ch/xmlns/eCH-0011/9" => ech0011::v9::write_root_json(local, value),
+        #[cfg(feature = "ech0020")]
+        "http://www.ech.ch/xmlns/eCH-0020/1" => ech0020::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0020")]
+        "http://www.ech.ch/xmlns/eCH-0020/2" => ech0020::v2::write_root_json(local, value),
+        #[cfg(feature = "ech0020")]
+        "http://www.ech.ch/xmlns/eCH-0020/3" => ech0020::v3::write_root_json(local, value),
+        #[cfg(feature = "ech0021f")]
+        "http://www.ech.ch/xmlns/eCH-0021-f/7" => ech0021f::v7::write_root_json(local, value),
+        #[cfg(feature = "ech0021")]
+        "http://www.ech.ch/xmlns/eCH-0021/2" => ech0021::v2::write_root_json(local, value),
+        #[cfg(feature = "ech0021")]
+        "http://www.ech.ch/xmlns/eCH-0021/3" => ech0021::v3::write_root_json(local, value),
+        #[cfg(feature = "ech0021")]
+        "http://www.ech.ch/xmlns/eCH-0021/4" => ech0021::v4::write_root_json(local, value),
+        #[cfg(feature = "ech0021")]
+        "http://www.ech.ch/xmlns/eCH-0021/5" => ech0021::v5::write_root_json(local, value),
+        #[cfg(feature = "ech0021")]
+        "http://www.ech.ch/xmlns/eCH-0021/6" => ech0021::v6::write_root_json(local, value),
+        #[cfg(feature = "ech0021")]
+        "http://www.ech.ch/xmlns/eCH-0021/7" => ech0021::v7::write_root_json(local, value),
+        #[cfg(feature = "ech0021")]
+        "http://www.ech.ch/xmlns/eCH-0021/8" => ech0021::v8::write_root_json(local, value),
+        #[cfg(feature = "ech0039")]
+        "http://www.ech.ch/xmlns/eCH-0039/2" => ech0039::v2::write_root_json(local, value),
+        #[cfg(feature = "ech0039")]
+        "http://www.ech.ch/xmlns/eCH-0039/3" => ech0039::v3::write_root_json(local, value),
+        #[cfg(feature = "ech0044f")]
+        "http://www.ech.ch/xmlns/eCH-0044-f/4" => ech0044f::v4::write_root_json(local, value),
+        #[cfg(feature = "ech0044")]
+        "http://www.ech.ch/xmlns/eCH-0044/1" => ech0044::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0044")]
+        "http://www.ech.ch/xmlns/eCH-0044/2" => ech0044::v2::write_root_json(local, value),
+        #[cfg(feature = "ech0044")]
+        "http://www.ech.ch/xmlns/eCH-0044/3" => ech0044::v3::write_root_json(local, value),
+        #[cfg(feature = "ech0044")]
+        "http://www.ech.ch/xmlns/eCH-0044/4" => ech0044::v4::write_root_json(local, value),
+        #[cfg(feature = "ech0045")]
+        "http://www.ech.ch/xmlns/eCH-0045/3" => ech0045::v3::write_root_json(local, value),
+        #[cfg(feature = "ech0045")]
+        "http://www.ech.ch/xmlns/eCH-0045/4" => ech0045::v4::write_root_json(local, value),
+        #[cfg(feature = "ech0045")]
+        "http://www.ech.ch/xmlns/eCH-0045/6" => ech0045::v6::write_root_json(local, value),
+        #[cfg(feature = "ech0046")]
+        "http://www.ech.ch/xmlns/eCH-0046/1" => ech0046::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0046")]
+        "http://www.ech.ch/xmlns/eCH-0046/2" => ech0046::v2::write_root_json(local, value),
+        #[cfg(feature = "ech0046")]
+        "http://www.ech.ch/xmlns/eCH-0046/3" => ech0046::v3::write_root_json(local, value),
+        #[cfg(feature = "ech0046")]
+        "http://www.ech.ch/xmlns/eCH-0046/4" => ech0046::v4::write_root_json(local, value),
+        #[cfg(feature = "ech0058")]
+        "http://www.ech.ch/xmlns/eCH-0058/1" => ech0058::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0058")]
+        "http://www.ech.ch/xmlns/eCH-0058/2" => ech0058::v2::write_root_json(local, value),
+        #[cfg(feature = "ech0058")]
+        "http://www.ech.ch/xmlns/eCH-0058/3" => ech0058::v3::write_root_json(local, value),
+        #[cfg(feature = "ech0058")]
+        "http://www.ech.ch/xmlns/eCH-0058/4" => ech0058::v4::write_root_json(local, value),
+        #[cfg(feature = "ech0058")]
+        "http://www.ech.ch/xmlns/eCH-0058/5" => ech0058::v5::write_root_json(local, value),
+        #[cfg(feature = "ech0071")]
+        "http://www.ech.ch/xmlns/eCH-0071/1" => ech0071::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0072")]
+        "http://www.ech.ch/xmlns/eCH-0072/1" => ech0072::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0072")]
+        "http://www.ech.ch/xmlns/eCH-0072/2" => ech0072::v2::write_root_json(local, value),
+        #[cfg(feature = "ech0078")]
+        "http://www.ech.ch/xmlns/eCH-0078/2" => ech0078::v2::write_root_json(local, value),
+        #[cfg(feature = "ech0078")]
+        "http://www.ech.ch/xmlns/eCH-0078/3" => ech0078::v3::write_root_json(local, value),
+        #[cfg(feature = "ech0078")]
+        "http://www.ech.ch/xmlns/eCH-0078/4" => ech0078::v4::write_root_json(local, value),
+        #[cfg(feature = "ech0084")]
+        "http://www.ech.ch/xmlns/eCH-0084/1" => ech0084::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0090")]
+        "http://www.ech.ch/xmlns/eCH-0090/1" => ech0090::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0090")]
+        "http://www.ech.ch/xmlns/eCH-0090/2" => ech0090::v2::write_root_json(local, value),
+        #[cfg(feature = "ech0093")]
+        "http://www.ech.ch/xmlns/eCH-0093/1" => ech0093::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0093")]
+        "http://www.ech.ch/xmlns/eCH-0093/2" => ech0093::v2::write_root_json(local, value),
+        #[cfg(feature = "ech0097f")]
+        "http://www.ech.ch/xmlns/eCH-0097-f/2" => ech0097f::v2::write_root_json(local, value),
+        #[cfg(feature = "ech0097")]
+        "http://www.ech.ch/xmlns/eCH-0097/1" => ech0097::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0097")]
+        "http://www.ech.ch/xmlns/eCH-0097/2" => ech0097::v2::write_root_json(local, value),
+        #[cfg(feature = "ech0097")]
+        "http://www.ech.ch/xmlns/eCH-0097/4" => ech0097::v4::write_root_json(local, value),
+        #[cfg(feature = "ech0098")]
+        "http://www.ech.ch/xmlns/eCH-0098/1" => ech0098::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0098")]
+        "http://www.ech.ch/xmlns/eCH-0098/3" => ech0098::v3::write_root_json(local, value),
+        #[cfg(feature = "ech0098")]
+        "http://www.ech.ch/xmlns/eCH-0098/4" => ech0098::v4::write_root_json(local, value),
+        #[cfg(feature = "ech0101")]
+        "http://www.ech.ch/xmlns/eCH-0101/1" => ech0101::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0102")]
+        "http://www.ech.ch/xmlns/eCH-0102/1" => ech0102::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0108")]
+        "http://www.ech.ch/xmlns/eCH-0108/1" => ech0108::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0108")]
+        "http://www.ech.ch/xmlns/eCH-0108/3" => ech0108::v3::write_root_json(local, value),
+        #[cfg(feature = "ech0110")]
+        "http://www.ech.ch/xmlns/eCH-0110/4" => ech0110::v4::write_root_json(local, value),
+        #[cfg(feature = "ech0112")]
+        "http://www.ech.ch/xmlns/eCH-0112/1" => ech0112::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0116")]
+        "http://www.ech.ch/xmlns/eCH-0116/1" => ech0116::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0116")]
+        "http://www.ech.ch/xmlns/eCH-0116/2" => ech0116::v2::write_root_json(local, value),
+        #[cfg(feature = "ech0129")]
+        "http://www.ech.ch/xmlns/eCH-0129/1" => ech0129::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0129")]
+        "http://www.ech.ch/xmlns/eCH-0129/2" => ech0129::v2::write_root_json(local, value),
+        #[cfg(feature = "ech0129")]
+        "http://www.ech.ch/xmlns/eCH-0129/4" => ech0129::v4::write_root_json(local, value),
+        #[cfg(feature = "ech0130")]
+        "http://www.ech.ch/xmlns/eCH-0130/1" => ech0130::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0131")]
+        "http://www.ech.ch/xmlns/eCH-0131/1" => ech0131::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0132")]
+        "http://www.ech.ch/xmlns/eCH-0132/1" => ech0132::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0133")]
+        "http://www.ech.ch/xmlns/eCH-0133/1" => ech0133::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0135")]
+        "http://www.ech.ch/xmlns/eCH-0135/1" => ech0135::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0135")]
+        "http://www.ech.ch/xmlns/eCH-0135/2" => ech0135::v2::write_root_json(local, value),
+        #[cfg(feature = "ech0137")]
+        "http://www.ech.ch/xmlns/eCH-0137/1" => ech0137::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0147_t0")]
+        "http://www.ech.ch/xmlns/eCH-0147/T0/1" => ech0147_t0::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0147_t1")]
+        "http://www.ech.ch/xmlns/eCH-0147/T1/1" => ech0147_t1::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0147_t2")]
+        "http://www.ech.ch/xmlns/eCH-0147/T2/1" => ech0147_t2::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0148")]
+        "http://www.ech.ch/xmlns/eCH-0148/1" => ech0148::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0155")]
+        "http://www.ech.ch/xmlns/eCH-0155/1" => ech0155::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0155")]
+        "http://www.ech.ch/xmlns/eCH-0155/3" => ech0155::v3::write_root_json(local, value),
+        #[cfg(feature = "ech0155")]
+        "http://www.ech.ch/xmlns/eCH-0155/4" => ech0155::v4::write_root_json(local, value),
+        #[cfg(feature = "ech0155")]
+        "http://www.ech.ch/xmlns/eCH-0155/5" => ech0155::v5::write_root_json(local, value),
+        #[cfg(feature = "ech0157")]
+        "http://www.ech.ch/xmlns/eCH-0157/3" => ech0157::v3::write_root_json(local, value),
+        #[cfg(feature = "ech0157")]
+        "http://www.ech.ch/xmlns/eCH-0157/4" => ech0157::v4::write_root_json(local, value),
+        #[cfg(feature = "ech0157")]
+        "http://www.ech.ch/xmlns/eCH-0157/5" => ech0157::v5::write_root_json(local, value),
+        #[cfg(feature = "ech0159")]
+        "http://www.ech.ch/xmlns/eCH-0159/3" => ech0159::v3::write_root_json(local, value),
+        #[cfg(feature = "ech0159")]
+        "http://www.ech.ch/xmlns/eCH-0159/4" => ech0159::v4::write_root_json(local, value),
+        #[cfg(feature = "ech0159")]
+        "http://www.ech.ch/xmlns/eCH-0159/5" => ech0159::v5::write_root_json(local, value),
+        #[cfg(feature = "ech0173")]
+        "http://www.ech.ch/xmlns/eCH-0173/1" => ech0173::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0196")]
+        "http://www.ech.ch/xmlns/eCH-0196/1" => ech0196::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0196")]
+        "http://www.ech.ch/xmlns/eCH-0196/2" => ech0196::v2::write_root_json(local, value),
+        #[cfg(feature = "ech0201")]
+        "http://www.ech.ch/xmlns/eCH-0201/1" => ech0201::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0211")]
+        "http://www.ech.ch/xmlns/eCH-0211/1" => ech0211::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0212")]
+        "http://www.ech.ch/xmlns/eCH-0212/1" => ech0212::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0213_commons")]
+        "http://www.ech.ch/xmlns/eCH-0213-commons/1" => ech0213_commons::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0213")]
+        "http://www.ech.ch/xmlns/eCH-0213/1" => ech0213::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0214")]
+        "http://www.ech.ch/xmlns/eCH-0214/2" => ech0214::v2::write_root_json(local, value),
+        #[cfg(feature = "ech0215")]
+        "http://www.ech.ch/xmlns/eCH-0215/1" => ech0215::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0215")]
+        "http://www.ech.ch/xmlns/eCH-0215/2" => ech0215::v2::write_root_json(local, value),
+        #[cfg(feature = "ech0222")]
+        "http://www.ech.ch/xmlns/eCH-0222/1" => ech0222::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0222")]
+        "http://www.ech.ch/xmlns/eCH-0222/3" => ech0222::v3::write_root_json(local, value),
+        #[cfg(feature = "ech0223")]
+        "http://www.ech.ch/xmlns/eCH-0223/1" => ech0223::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0228")]
+        "http://www.ech.ch/xmlns/eCH-0228/1" => ech0228::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0252")]
+        "http://www.ech.ch/xmlns/eCH-0252/1" => ech0252::v1::write_root_json(local, value),
+        #[cfg(feature = "ech0252")]
+        "http://www.ech.ch/xmlns/eCH-0252/2" => ech0252::v2::write_root_json(local, value),
+        _ => None,
+    }
+}

@@ -1535,3 +1535,28 @@ impl crate::write::XmlWrite for SwissAddressInformation {
         w.end(ns, local);
     }
 }
+
+/// The global elements of this namespace: the roots a document of it can have.
+pub const ROOTS: &[&str] = &["mailAddress", "organisationMailAdress", "personMailAddress"];
+
+#[doc(hidden)]
+#[allow(unused_variables, unreachable_code)]
+pub fn read_root_json<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Option<Result<Option<serde_json::Value>, crate::read::ReadError>> {
+    Some(match start.local.as_str() {
+        "mailAddress" => crate::document::read_json::<MailAddress, R>(r, start),
+        "organisationMailAdress" => crate::document::read_json::<OrganisationMailAddress, R>(r, start),
+        "personMailAddress" => crate::document::read_json::<PersonMailAddress, R>(r, start),
+        _ => return None,
+    })
+}
+
+#[doc(hidden)]
+#[allow(unused_variables, unreachable_code)]
+pub fn write_root_json(local: &str, value: serde_json::Value) -> Option<Result<String, serde_json::Error>> {
+    Some(match local {
+        "mailAddress" => crate::document::write_json::<MailAddress>(value, NAMESPACE, "mailAddress"),
+        "organisationMailAdress" => crate::document::write_json::<OrganisationMailAddress>(value, NAMESPACE, "organisationMailAdress"),
+        "personMailAddress" => crate::document::write_json::<PersonMailAddress>(value, NAMESPACE, "personMailAddress"),
+        _ => return None,
+    })
+}

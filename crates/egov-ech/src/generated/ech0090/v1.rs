@@ -635,3 +635,26 @@ impl crate::write::XmlWrite for Receipt {
         w.end(ns, local);
     }
 }
+
+/// The global elements of this namespace: the roots a document of it can have.
+pub const ROOTS: &[&str] = &["envelope", "receipt"];
+
+#[doc(hidden)]
+#[allow(unused_variables, unreachable_code)]
+pub fn read_root_json<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Option<Result<Option<serde_json::Value>, crate::read::ReadError>> {
+    Some(match start.local.as_str() {
+        "envelope" => crate::document::read_json::<Envelope, R>(r, start),
+        "receipt" => crate::document::read_json::<Receipt, R>(r, start),
+        _ => return None,
+    })
+}
+
+#[doc(hidden)]
+#[allow(unused_variables, unreachable_code)]
+pub fn write_root_json(local: &str, value: serde_json::Value) -> Option<Result<String, serde_json::Error>> {
+    Some(match local {
+        "envelope" => crate::document::write_json::<Envelope>(value, NAMESPACE, "envelope"),
+        "receipt" => crate::document::write_json::<Receipt>(value, NAMESPACE, "receipt"),
+        _ => return None,
+    })
+}

@@ -1230,3 +1230,24 @@ impl crate::write::XmlWrite for Delivery {
         w.end(ns, local);
     }
 }
+
+/// The global elements of this namespace: the roots a document of it can have.
+pub const ROOTS: &[&str] = &["delivery"];
+
+#[doc(hidden)]
+#[allow(unused_variables, unreachable_code)]
+pub fn read_root_json<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Option<Result<Option<serde_json::Value>, crate::read::ReadError>> {
+    Some(match start.local.as_str() {
+        "delivery" => crate::document::read_json::<Delivery, R>(r, start),
+        _ => return None,
+    })
+}
+
+#[doc(hidden)]
+#[allow(unused_variables, unreachable_code)]
+pub fn write_root_json(local: &str, value: serde_json::Value) -> Option<Result<String, serde_json::Error>> {
+    Some(match local {
+        "delivery" => crate::document::write_json::<Delivery>(value, NAMESPACE, "delivery"),
+        _ => return None,
+    })
+}

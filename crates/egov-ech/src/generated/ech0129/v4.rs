@@ -8219,3 +8219,62 @@ impl crate::write::XmlWrite for Value {
         w.end(ns, local);
     }
 }
+
+/// The global elements of this namespace: the roots a document of it can have.
+pub const ROOTS: &[&str] = &["area", "building", "buildingEntrance", "buildingEntranceOnly", "buildingOnly", "cadastralMap", "cadastralSurveyorRemark", "constructionProject", "coveringAreaOfSDR", "dwelling", "estimationObject", "fiscalOwnership", "insuranceObject", "kindOfConstructionWork", "locality", "partialAreaOfBuilding", "placeName", "realestate", "right", "street"];
+
+#[doc(hidden)]
+#[allow(unused_variables, unreachable_code)]
+pub fn read_root_json<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Option<Result<Option<serde_json::Value>, crate::read::ReadError>> {
+    Some(match start.local.as_str() {
+        "area" => crate::document::read_json::<Area, R>(r, start),
+        "building" => crate::document::read_json::<Building, R>(r, start),
+        "buildingEntrance" => crate::document::read_json::<BuildingEntrance, R>(r, start),
+        "buildingEntranceOnly" => crate::document::read_json::<BuildingEntranceOnly, R>(r, start),
+        "buildingOnly" => crate::document::read_json::<BuildingOnly, R>(r, start),
+        "cadastralMap" => crate::document::read_json::<CadastralMap, R>(r, start),
+        "cadastralSurveyorRemark" => crate::document::read_json::<CadastralSurveyorRemark, R>(r, start),
+        "constructionProject" => crate::document::read_json::<ConstructionProject, R>(r, start),
+        "coveringAreaOfSDR" => crate::document::read_json::<CoveringAreaOfSDR, R>(r, start),
+        "dwelling" => crate::document::read_json::<Dwelling, R>(r, start),
+        "estimationObject" => crate::document::read_json::<EstimationObject, R>(r, start),
+        "fiscalOwnership" => crate::document::read_json::<FiscalOwnership, R>(r, start),
+        "insuranceObject" => crate::document::read_json::<InsuranceObject, R>(r, start),
+        "kindOfConstructionWork" => crate::document::read_json::<KindOfConstructionWork, R>(r, start),
+        "locality" => crate::document::read_json::<Locality, R>(r, start),
+        "partialAreaOfBuilding" => crate::document::read_json::<PartialAreaOfBuilding, R>(r, start),
+        "placeName" => crate::document::read_json::<PlaceName, R>(r, start),
+        "realestate" => crate::document::read_json::<Realestate, R>(r, start),
+        "right" => crate::document::read_json::<Right, R>(r, start),
+        "street" => crate::document::read_json::<Street, R>(r, start),
+        _ => return None,
+    })
+}
+
+#[doc(hidden)]
+#[allow(unused_variables, unreachable_code)]
+pub fn write_root_json(local: &str, value: serde_json::Value) -> Option<Result<String, serde_json::Error>> {
+    Some(match local {
+        "area" => crate::document::write_json::<Area>(value, NAMESPACE, "area"),
+        "building" => crate::document::write_json::<Building>(value, NAMESPACE, "building"),
+        "buildingEntrance" => crate::document::write_json::<BuildingEntrance>(value, NAMESPACE, "buildingEntrance"),
+        "buildingEntranceOnly" => crate::document::write_json::<BuildingEntranceOnly>(value, NAMESPACE, "buildingEntranceOnly"),
+        "buildingOnly" => crate::document::write_json::<BuildingOnly>(value, NAMESPACE, "buildingOnly"),
+        "cadastralMap" => crate::document::write_json::<CadastralMap>(value, NAMESPACE, "cadastralMap"),
+        "cadastralSurveyorRemark" => crate::document::write_json::<CadastralSurveyorRemark>(value, NAMESPACE, "cadastralSurveyorRemark"),
+        "constructionProject" => crate::document::write_json::<ConstructionProject>(value, NAMESPACE, "constructionProject"),
+        "coveringAreaOfSDR" => crate::document::write_json::<CoveringAreaOfSDR>(value, NAMESPACE, "coveringAreaOfSDR"),
+        "dwelling" => crate::document::write_json::<Dwelling>(value, NAMESPACE, "dwelling"),
+        "estimationObject" => crate::document::write_json::<EstimationObject>(value, NAMESPACE, "estimationObject"),
+        "fiscalOwnership" => crate::document::write_json::<FiscalOwnership>(value, NAMESPACE, "fiscalOwnership"),
+        "insuranceObject" => crate::document::write_json::<InsuranceObject>(value, NAMESPACE, "insuranceObject"),
+        "kindOfConstructionWork" => crate::document::write_json::<KindOfConstructionWork>(value, NAMESPACE, "kindOfConstructionWork"),
+        "locality" => crate::document::write_json::<Locality>(value, NAMESPACE, "locality"),
+        "partialAreaOfBuilding" => crate::document::write_json::<PartialAreaOfBuilding>(value, NAMESPACE, "partialAreaOfBuilding"),
+        "placeName" => crate::document::write_json::<PlaceName>(value, NAMESPACE, "placeName"),
+        "realestate" => crate::document::write_json::<Realestate>(value, NAMESPACE, "realestate"),
+        "right" => crate::document::write_json::<Right>(value, NAMESPACE, "right"),
+        "street" => crate::document::write_json::<Street>(value, NAMESPACE, "street"),
+        _ => return None,
+    })
+}

@@ -359,3 +359,30 @@ impl crate::write::XmlWrite for Message {
         w.end(ns, local);
     }
 }
+
+/// The global elements of this namespace: the roots a document of it can have.
+pub const ROOTS: &[&str] = &["eventReport", "header", "message", "reportHeader"];
+
+#[doc(hidden)]
+#[allow(unused_variables, unreachable_code)]
+pub fn read_root_json<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Option<Result<Option<serde_json::Value>, crate::read::ReadError>> {
+    Some(match start.local.as_str() {
+        "eventReport" => crate::document::read_json::<crate::ech0147_t0::v1::EventReport, R>(r, start),
+        "header" => crate::document::read_json::<crate::ech0147_t0::v1::Header, R>(r, start),
+        "message" => crate::document::read_json::<Message, R>(r, start),
+        "reportHeader" => crate::document::read_json::<crate::ech0147_t0::v1::ReportHeader, R>(r, start),
+        _ => return None,
+    })
+}
+
+#[doc(hidden)]
+#[allow(unused_variables, unreachable_code)]
+pub fn write_root_json(local: &str, value: serde_json::Value) -> Option<Result<String, serde_json::Error>> {
+    Some(match local {
+        "eventReport" => crate::document::write_json::<crate::ech0147_t0::v1::EventReport>(value, NAMESPACE, "eventReport"),
+        "header" => crate::document::write_json::<crate::ech0147_t0::v1::Header>(value, NAMESPACE, "header"),
+        "message" => crate::document::write_json::<Message>(value, NAMESPACE, "message"),
+        "reportHeader" => crate::document::write_json::<crate::ech0147_t0::v1::ReportHeader>(value, NAMESPACE, "reportHeader"),
+        _ => return None,
+    })
+}

@@ -6616,3 +6616,42 @@ impl crate::write::XmlWrite for VotingPersonIdentification {
         w.end(ns, local);
     }
 }
+
+/// The global elements of this namespace: the roots a document of it can have.
+pub const ROOTS: &[&str] = &["candidate", "candidateGroup", "contest", "countingCircle", "domainOfInfluence", "election", "electronicBallot", "list", "vote", "votingCard"];
+
+#[doc(hidden)]
+#[allow(unused_variables, unreachable_code)]
+pub fn read_root_json<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Option<Result<Option<serde_json::Value>, crate::read::ReadError>> {
+    Some(match start.local.as_str() {
+        "candidate" => crate::document::read_json::<Candidate, R>(r, start),
+        "candidateGroup" => crate::document::read_json::<CandidateGroup, R>(r, start),
+        "contest" => crate::document::read_json::<Contest, R>(r, start),
+        "countingCircle" => crate::document::read_json::<CountingCircle, R>(r, start),
+        "domainOfInfluence" => crate::document::read_json::<DomainOfInfluence, R>(r, start),
+        "election" => crate::document::read_json::<Election, R>(r, start),
+        "electronicBallot" => crate::document::read_json::<ElectronicBallot, R>(r, start),
+        "list" => crate::document::read_json::<List, R>(r, start),
+        "vote" => crate::document::read_json::<Vote, R>(r, start),
+        "votingCard" => crate::document::read_json::<VotingCard, R>(r, start),
+        _ => return None,
+    })
+}
+
+#[doc(hidden)]
+#[allow(unused_variables, unreachable_code)]
+pub fn write_root_json(local: &str, value: serde_json::Value) -> Option<Result<String, serde_json::Error>> {
+    Some(match local {
+        "candidate" => crate::document::write_json::<Candidate>(value, NAMESPACE, "candidate"),
+        "candidateGroup" => crate::document::write_json::<CandidateGroup>(value, NAMESPACE, "candidateGroup"),
+        "contest" => crate::document::write_json::<Contest>(value, NAMESPACE, "contest"),
+        "countingCircle" => crate::document::write_json::<CountingCircle>(value, NAMESPACE, "countingCircle"),
+        "domainOfInfluence" => crate::document::write_json::<DomainOfInfluence>(value, NAMESPACE, "domainOfInfluence"),
+        "election" => crate::document::write_json::<Election>(value, NAMESPACE, "election"),
+        "electronicBallot" => crate::document::write_json::<ElectronicBallot>(value, NAMESPACE, "electronicBallot"),
+        "list" => crate::document::write_json::<List>(value, NAMESPACE, "list"),
+        "vote" => crate::document::write_json::<Vote>(value, NAMESPACE, "vote"),
+        "votingCard" => crate::document::write_json::<VotingCard>(value, NAMESPACE, "votingCard"),
+        _ => return None,
+    })
+}

@@ -797,3 +797,26 @@ impl crate::write::XmlWrite for Response {
         w.end(ns, local);
     }
 }
+
+/// The global elements of this namespace: the roots a document of it can have.
+pub const ROOTS: &[&str] = &["request", "response"];
+
+#[doc(hidden)]
+#[allow(unused_variables, unreachable_code)]
+pub fn read_root_json<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Option<Result<Option<serde_json::Value>, crate::read::ReadError>> {
+    Some(match start.local.as_str() {
+        "request" => crate::document::read_json::<Request, R>(r, start),
+        "response" => crate::document::read_json::<Response, R>(r, start),
+        _ => return None,
+    })
+}
+
+#[doc(hidden)]
+#[allow(unused_variables, unreachable_code)]
+pub fn write_root_json(local: &str, value: serde_json::Value) -> Option<Result<String, serde_json::Error>> {
+    Some(match local {
+        "request" => crate::document::write_json::<Request>(value, NAMESPACE, "request"),
+        "response" => crate::document::write_json::<Response>(value, NAMESPACE, "response"),
+        _ => return None,
+    })
+}

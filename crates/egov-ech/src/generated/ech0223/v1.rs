@@ -1487,3 +1487,26 @@ impl crate::write::XmlWrite for Response {
         w.end(ns, local);
     }
 }
+
+/// The global elements of this namespace: the roots a document of it can have.
+pub const ROOTS: &[&str] = &["eventReport", "personEventMessage"];
+
+#[doc(hidden)]
+#[allow(unused_variables, unreachable_code)]
+pub fn read_root_json<R: std::io::BufRead>(r: &mut crate::read::Reader<R>, start: &crate::read::Start) -> Option<Result<Option<serde_json::Value>, crate::read::ReadError>> {
+    Some(match start.local.as_str() {
+        "eventReport" => crate::document::read_json::<EventReport, R>(r, start),
+        "personEventMessage" => crate::document::read_json::<PersonEventMessage, R>(r, start),
+        _ => return None,
+    })
+}
+
+#[doc(hidden)]
+#[allow(unused_variables, unreachable_code)]
+pub fn write_root_json(local: &str, value: serde_json::Value) -> Option<Result<String, serde_json::Error>> {
+    Some(match local {
+        "eventReport" => crate::document::write_json::<EventReport>(value, NAMESPACE, "eventReport"),
+        "personEventMessage" => crate::document::write_json::<PersonEventMessage>(value, NAMESPACE, "personEventMessage"),
+        _ => return None,
+    })
+}
