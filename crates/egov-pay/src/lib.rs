@@ -10,6 +10,7 @@ pub mod camt;
 pub mod pain;
 pub mod qrbill;
 pub mod reconcile;
+pub mod render;
 pub mod swico;
 
 pub use qrbill::{
