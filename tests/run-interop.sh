@@ -8,7 +8,10 @@
 #
 # Peers so far:
 #   python-stdnum (PyPI)        check digits of AHV numbers, UIDs, IBANs, QR and creditor references
-#   xmllint (Debian libxml2-utils)  XSD validation of what we write (pain.001, later eCH)
+#   xmllint (Debian libxml2-utils)  XSD validation of what we write (pain.001, eCH, sedex)
+#   openssl (Debian openssl)    cms -sign / -verify against our CAdES signatures
+#   rsvg-convert, pdftoppm (Debian librsvg2-bin, poppler-utils; fonts-liberation2)
+#                               rasterise our QR-bill SVG and PDF; rqrr decodes the QR code
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -28,6 +31,10 @@ step() { printf '\n== interop: %s\n' "$*"; }
 step "Debian peers"
 need_apt=()
 command -v xmllint >/dev/null 2>&1 || need_apt+=(libxml2-utils)
+command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
+command -v rsvg-convert >/dev/null 2>&1 || need_apt+=(librsvg2-bin)
+command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
+[[ -f /usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf ]] || need_apt+=(fonts-liberation2)
 if ((${#need_apt[@]})); then
     SUDO=""
     [[ $(id -u) -eq 0 ]] || SUDO="sudo"
@@ -35,6 +42,9 @@ if ((${#need_apt[@]})); then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}"
 fi
 xmllint --version 2>&1 | sed -n 1p
+rsvg-convert --version
+openssl version
+pdftoppm -v 2>&1 | sed -n 1p
 
 # --- Python peers, in a virtual environment of their own --------------------------------------
 step "Python peers"

@@ -1,10 +1,9 @@
 //! egov-pay rendering of the shared QR-bill vectors: every payload that `MANIFEST.tsv` calls valid
 //! is laid out and written as SVG in all five languages, on the slip and on A4; no text passes its
-//! column and the QR code carries exactly the payload. Where Debian's `rsvg-convert` is installed,
-//! the SVGs are rasterised with it as an independent SVG reader.
+//! column and the QR code carries exactly the payload. Debian's librsvg (`rsvg-convert`) and poppler
+//! (`pdftoppm`) rasterise our SVG and PDF, and `rqrr` decodes the QR code from their pictures.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::PathBuf;
 use std::process::Command;
 
 use egov_core::Language;
@@ -43,14 +42,6 @@ fn valid_bills() -> Vec<(String, QrBill)> {
     out
 }
 
-/// `program` on `PATH`, through [`egov_interop::peer`] once we know it is there.
-fn optional_peer(program: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .any(|dir| dir.join(program).is_file())
-        .then(|| egov_interop::peer(program))
-}
-
 #[test]
 #[ignore = "interop: reads ../shared; run tests/run-interop.sh"]
 fn valid_vectors_render_in_every_language() {
@@ -84,30 +75,54 @@ fn valid_vectors_render_in_every_language() {
     }
 }
 
+/// Every QR code in a PNG file, decoded with `rqrr` from the grey values.
+fn decode_png(path: &std::path::Path) -> Vec<String> {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let (w, h) = (info.width as usize, info.height as usize);
+    let channels = info.color_type.samples();
+    let grey = |x: usize, y: usize| -> u8 {
+        let i = (y * w + x) * channels;
+        match channels {
+            1 | 2 => buf[i],
+            _ => {
+                u8::try_from((u16::from(buf[i]) + u16::from(buf[i + 1]) + u16::from(buf[i + 2])) / 3).unwrap()
+            }
+        }
+    };
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, grey);
+    img.detect_grids()
+        .into_iter()
+        .filter_map(|g| g.decode().ok().map(|(_, text)| text))
+        .collect()
+}
+
+/// Our SVG rasterised by librsvg (`rsvg-convert`) and our PDF by poppler (`pdftoppm`): each
+/// picture has the exact size and one QR code that decodes to exactly the payload.
 #[test]
 #[ignore = "interop: reads ../shared; run tests/run-interop.sh"]
-fn rsvg_convert_reads_our_svg() {
-    let Some(rsvg) = optional_peer("rsvg-convert") else {
-        // Without the peer only the layout checks above run.
-        return;
-    };
+fn third_party_rasterisers_read_our_svg_and_pdf_and_the_qr_code_decodes() {
+    let rsvg = egov_interop::peer("rsvg-convert");
+    let pdftoppm = egov_interop::peer("pdftoppm");
     let dir = std::env::temp_dir().join(format!("egov-pay-render-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    for (i, (file, bill)) in valid_bills().into_iter().enumerate().take(8) {
+    let bills = valid_bills();
+    for (i, (file, bill)) in bills.iter().enumerate() {
         let lang = Language::ALL[i % Language::ALL.len()];
+        let payload = bill.encode(Separator::CrLf).unwrap();
+        let options = RenderOptions::new(lang, OutputSize::Slip);
+
         let svg_path = dir.join(format!("{i}.svg"));
         let png_path = dir.join(format!("{i}.png"));
-        std::fs::write(
-            &svg_path,
-            render::svg(&bill, &RenderOptions::new(lang, OutputSize::Slip)).unwrap(),
-        )
-        .unwrap();
+        std::fs::write(&svg_path, render::svg(bill, &options).unwrap()).unwrap();
         let status = Command::new(&rsvg)
             .args([
                 "--dpi-x",
-                "150",
+                "200",
                 "--dpi-y",
-                "150",
+                "200",
                 "--background-color",
                 "white",
                 "-o",
@@ -116,18 +131,36 @@ fn rsvg_convert_reads_our_svg() {
             .arg(&svg_path)
             .status()
             .unwrap();
-        assert!(status.success(), "{file}");
-        let png = std::fs::read(&png_path).unwrap();
-        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "{file}");
-        // IHDR: width and height, big-endian, at bytes 16..24; 210 × 105 mm at 150 dpi.
-        let w = u32::from_be_bytes(png[16..20].try_into().unwrap());
-        let h = u32::from_be_bytes(png[20..24].try_into().unwrap());
-        assert!(
-            (1239..=1242).contains(&w) && (619..=622).contains(&h),
-            "{file}: {w}×{h}"
+        assert!(status.success(), "{file}: rsvg-convert failed");
+        let codes = decode_png(&png_path);
+        assert_eq!(
+            codes,
+            vec![payload.clone()],
+            "{file}: QR code of the SVG via librsvg"
         );
-        // Mostly white paper with a black QR code: the image must not be blank.
-        assert!(png.len() > 20_000, "{file}: {} bytes", png.len());
+
+        let pdf_path = dir.join(format!("{i}.pdf"));
+        std::fs::write(&pdf_path, render::pdf(bill, &options).unwrap()).unwrap();
+        let out_base = dir.join(format!("{i}-pdf"));
+        let status = Command::new(&pdftoppm)
+            .args(["-png", "-r", "300", "-aa", "no", "-aaVector", "no", "-singlefile"])
+            .arg(&pdf_path)
+            .arg(&out_base)
+            .status()
+            .unwrap();
+        assert!(status.success(), "{file}: pdftoppm failed");
+        let pdf_png = out_base.with_extension("png");
+        let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&pdf_png).unwrap()));
+        let info = decoder.read_info().unwrap().info().clone();
+        // 210 × 105 mm at 300 dpi.
+        assert!(
+            (2479..=2482).contains(&info.width) && (1239..=1242).contains(&info.height),
+            "{file}: {}×{}",
+            info.width,
+            info.height
+        );
+        let codes = decode_png(&pdf_png);
+        assert_eq!(codes, vec![payload], "{file}: QR code of the PDF via poppler");
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -8,6 +8,7 @@
 
 mod check;
 mod ech;
+mod eid;
 mod lookup;
 mod pay;
 mod sedex;
@@ -48,6 +49,9 @@ enum Command {
     /// Validate, inspect and convert eCH XML documents.
     #[command(subcommand)]
     Ech(ech::EchCommand),
+    /// OpenID Connect login: inspect a provider, run the login simulator.
+    #[command(subcommand)]
+    Eid(eid::EidCommand),
     /// Swiss QR-bill payloads: validate, decode to JSON, create QR and creditor references.
     #[command(subcommand)]
     Qrbill(pay::QrbillCommand),
@@ -79,6 +83,7 @@ fn main() -> ExitCode {
         Command::Municipality(args) => lookup::municipality(args, cli.json, &mut out),
         Command::Postcode(args) => lookup::postcode(args, cli.json, &mut out),
         Command::Ech(cmd) => ech::run(cmd, cli.json, &mut out),
+        Command::Eid(cmd) => eid::run(cmd, cli.json, &mut out),
         Command::Qrbill(cmd) => pay::qrbill(cmd, cli.json, &mut out),
         Command::Camt(cmd) => pay::camt(cmd, cli.json, &mut out),
         Command::Pain(cmd) => pay::pain(cmd, cli.json, &mut out),

@@ -43,6 +43,26 @@ pub(crate) enum QrbillCommand {
         #[arg(long, default_value = "en")]
         language: Language,
     },
+    /// Render the payment part and receipt as SVG or PDF (format from the output file's extension),
+    /// the slip alone (210 × 105 mm) or an A4 page with the slip at the bottom.
+    #[command(
+        after_help = "Examples: egov qrbill render bill.txt -o bill.pdf --language fr --a4; \
+                            egov qrbill render bill.json -o bill.svg"
+    )]
+    Render {
+        /// The bill: a payload text file, or JSON as `egov qrbill decode` prints it (`.json`).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The output file: `.svg` or `.pdf`.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// The language of the headings (de, fr, it, rm, en).
+        #[arg(long, default_value = "de")]
+        language: Language,
+        /// An A4 page with the slip at its bottom (default: the slip alone).
+        #[arg(long)]
+        a4: bool,
+    },
     /// Create a QR reference (27 digits) or an ISO 11649 creditor reference (RF…).
     #[command(
         after_help = "Examples: egov qrbill reference qr 2026000042 --customer-id 310014; \
@@ -72,6 +92,12 @@ pub(crate) fn qrbill(cmd: &QrbillCommand, json: bool, out: &mut impl Write) -> i
     match cmd {
         QrbillCommand::Validate { files, language } => validate(files, *language, json, out),
         QrbillCommand::Decode { file, language } => decode(file, *language, out),
+        QrbillCommand::Render {
+            file,
+            output,
+            language,
+            a4,
+        } => render(file, output, *language, *a4, out),
         QrbillCommand::Reference {
             kind,
             number,
@@ -157,6 +183,72 @@ fn validate(files: &[PathBuf], lang: Language, json: bool, out: &mut impl Write)
         writeln!(out)?;
     }
     Ok(outcome)
+}
+
+fn render(file: &Path, output: &Path, lang: Language, a4: bool, out: &mut impl Write) -> io::Result<Outcome> {
+    use egov_pay::render::{self, OutputSize, RenderError, RenderOptions};
+
+    let pdf = match output
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("pdf") => true,
+        Some("svg") => false,
+        _ => {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("{}: the output must end in .svg or .pdf", output.display()),
+            ));
+        }
+    };
+    let text = read_text(file)?;
+    let is_json = file.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let bill = if is_json {
+        match serde_json::from_str::<QrBill>(&text) {
+            Ok(bill) => bill,
+            Err(e) => {
+                eprintln!("egov: {}: not a QR-bill in JSON: {e}", file.display());
+                return Ok(Outcome::Invalid);
+            }
+        }
+    } else {
+        match QrBill::decode(&text) {
+            Ok(decoded) => decoded.bill,
+            Err(e) => {
+                for m in decode_errors(&e, lang) {
+                    eprintln!("egov: {}: {}", file.display(), m.message);
+                }
+                return Ok(Outcome::Invalid);
+            }
+        }
+    };
+    let size = if a4 { OutputSize::A4 } else { OutputSize::Slip };
+    let options = RenderOptions::new(lang, size);
+    let bytes = if pdf {
+        render::pdf(&bill, &options)
+    } else {
+        render::svg(&bill, &options).map(String::into_bytes)
+    };
+    match bytes {
+        Ok(bytes) => {
+            fs::write(output, bytes)
+                .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", output.display())))?;
+            writeln!(out, "{}", output.display())?;
+            Ok(Outcome::Ok)
+        }
+        Err(RenderError::Invalid(errors)) => {
+            for e in &errors {
+                eprintln!("egov: {}: {}", file.display(), e.message(lang));
+            }
+            Ok(Outcome::Invalid)
+        }
+        Err(e) => {
+            eprintln!("egov: {}: {e}", file.display());
+            Ok(Outcome::Invalid)
+        }
+    }
 }
 
 fn decode(file: &Path, lang: Language, out: &mut impl Write) -> io::Result<Outcome> {

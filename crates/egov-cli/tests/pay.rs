@@ -145,6 +145,75 @@ fn qrbill_decode_prints_the_bill_as_json() {
 }
 
 #[test]
+fn qrbill_render_svg_and_pdf_from_payload_and_json() {
+    let dir = temp_dir();
+    let file = write(&dir, "bill.txt", &payload("8000"));
+    let svg = dir.join("bill.svg");
+    let o = egov(&[
+        "qrbill",
+        "render",
+        &file,
+        "-o",
+        svg.to_str().unwrap(),
+        "--language",
+        "fr",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&svg).unwrap();
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let root = doc.root_element();
+    assert_eq!(root.attribute("width"), Some("210mm"), "{text:.300}");
+    assert_eq!(root.attribute("height"), Some("105mm"));
+    let words: String = doc
+        .descendants()
+        .filter_map(|n| n.text())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(words.contains("Récépissé"), "{words}");
+    assert!(words.contains("Section paiement"), "{words}");
+    assert!(words.contains("Pia Rutschmann"), "{words}");
+
+    // The JSON that `decode` prints renders the same bill, on an A4 page as PDF.
+    let o = egov(&["qrbill", "decode", &file]);
+    let json = write(&dir, "bill.json", &stdout(&o));
+    let pdf = dir.join("bill.pdf");
+    let o = egov(&["qrbill", "render", &json, "-o", pdf.to_str().unwrap(), "--a4"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    // A4 in points: 595.28 × 841.89.
+    let head = String::from_utf8_lossy(&bytes);
+    assert!(head.contains("/MediaBox [0 0 595.2"), "{head:.400}");
+
+    // An invalid bill is refused with the field named, and a wrong output type is a usage error.
+    let bad = write(&dir, "bad.txt", &payload(""));
+    let o = egov(&[
+        "qrbill",
+        "render",
+        &bad,
+        "-o",
+        svg.to_str().unwrap(),
+        "--language",
+        "en",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).to_lowercase().contains("postal code"),
+        "{}",
+        stderr(&o)
+    );
+    let o = egov(&[
+        "qrbill",
+        "render",
+        &file,
+        "-o",
+        dir.join("bill.docx").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn qrbill_reference_qr_and_scor() {
     let o = egov(&[
         "qrbill",

@@ -39,6 +39,8 @@ pub struct Facets {
     pub fraction_digits: Option<u64>,
     /// Whether whitespace is collapsed before the checks (every type but `xs:string`).
     pub collapse: bool,
+    /// A rule beyond the XSD that the eCH standard demands for this type.
+    pub semantic: Option<Semantic>,
 }
 
 impl Facets {
@@ -55,7 +57,67 @@ impl Facets {
         total_digits: None,
         fraction_digits: None,
         collapse: true,
+        semantic: None,
     };
+}
+
+/// Rules beyond the XSD that eCH standards demand of some simple types. The generator attaches
+/// them to the types they belong to, so every document, whatever its standard, is checked the
+/// same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Semantic {
+    /// eCH-0044 `vnType`: a valid AHV number (EAN-13 check digit), not only 756 and 13 digits.
+    Ahvn13,
+    /// eCH-0007 `municipalityIdType`: a number the BFS municipality register knows (current
+    /// or former municipality, or Liechtenstein).
+    BfsMunicipality,
+    /// eCH-0097 `uidOrganisationIdType`: the nine digits of a UID with a valid check digit.
+    UidNumber,
+}
+
+impl Semantic {
+    /// What the rule is, in words.
+    #[must_use]
+    pub const fn rule(self) -> &'static str {
+        match self {
+            Self::Ahvn13 => "AHV number (eCH-0044)",
+            Self::BfsMunicipality => "BFS municipality number (eCH-0007)",
+            Self::UidNumber => "UID (eCH-0097)",
+        }
+    }
+
+    /// Checks a value in its lexical form.
+    ///
+    /// # Errors
+    /// [`FacetError::Semantic`] saying why the value breaks the rule.
+    pub fn check(self, lexical: &str) -> Result<(), FacetError> {
+        let fail = |reason: String| FacetError::Semantic {
+            rule: self.rule(),
+            reason,
+        };
+        match self {
+            Self::Ahvn13 => lexical
+                .parse::<egov_core::Ahvn13>()
+                .map(drop)
+                .map_err(|e| fail(e.to_string())),
+            Self::BfsMunicipality => {
+                let id = lexical
+                    .parse::<egov_core::MunicipalityId>()
+                    .map_err(|e| fail(e.to_string()))?;
+                if id.municipality().is_none() {
+                    return Err(fail(format!(
+                        "{lexical} is not in the BFS municipality register (current or former)"
+                    )));
+                }
+                Ok(())
+            }
+            Self::UidNumber => format!("CHE{lexical:0>9}")
+                .parse::<egov_core::Uid>()
+                .map(drop)
+                .map_err(|e| fail(e.to_string())),
+        }
+    }
 }
 
 /// Why a value does not fit its simple type.
@@ -119,6 +181,14 @@ pub enum FacetError {
     FractionDigits {
         /// Maximum.
         max: u64,
+    },
+    /// Breaks a rule of the eCH standard beyond the XSD ([`Semantic`]).
+    #[error("is not a valid {rule}: {reason}")]
+    Semantic {
+        /// The rule, in words.
+        rule: &'static str,
+        /// Why not.
+        reason: String,
     },
     /// Not one of the enumerated values.
     #[error("{value:?} is not one of {}", allowed.join(", "))]
@@ -631,6 +701,9 @@ macro_rules! __restricted {
             pub fn new(value: $base) -> ::core::result::Result<Self, $crate::xs::FacetError> {
                 let value = $crate::xs::Lexical::normalized(value, Self::FACETS.collapse);
                 $crate::xs::Lexical::check_facets(&value, &Self::FACETS)?;
+                if let Some(rule) = Self::FACETS.semantic {
+                    rule.check(&$crate::xs::Lexical::to_lexical(&value))?;
+                }
                 Ok(Self(value))
             }
 

@@ -193,3 +193,56 @@ fn facet_checks_on_constructors() {
     let err = ContentError::Value("x".parse::<Vn>().unwrap_err());
     assert!(err.to_string().contains("is not a non-negative integer"), "{err}");
 }
+
+#[test]
+fn semantic_checks_beyond_the_xsd() {
+    use egov_ech::ech0007::v6::MunicipalityId;
+    use egov_ech::ech0044::v4::{PersonIdentification, Vn};
+    use egov_ech::xs::FacetError;
+
+    // AHV number: inside the XSD range, but the EAN-13 check digit is wrong.
+    let err = Vn::new(7_561_234_567_898).unwrap_err();
+    assert!(matches!(err, FacetError::Semantic { .. }), "{err:?}");
+    assert!(err.to_string().contains("AHV number"), "{err}");
+    assert!(Vn::new(7_561_234_567_897).is_ok());
+
+    // BFS municipality numbers: Thun exists, 9999 is in the XSD range but no municipality.
+    assert!(MunicipalityId::new(942).is_ok());
+    let err = MunicipalityId::new(9999).unwrap_err();
+    assert!(err.to_string().contains("BFS municipality register"), "{err}");
+    // JSON input goes through the same constructor.
+    assert!(serde_json::from_str::<MunicipalityId>("9999").is_err());
+
+    // A document: the error names the element path, the rule and the value stays unaccepted.
+    let xml = r#"<personIdentification xmlns="http://www.ech.ch/xmlns/eCH-0044/4">
+  <vn>7561234567898</vn>
+  <localPersonId><personIdCategory>MU.6172</personIdCategory><personId>42</personId></localPersonId>
+  <officialName>Muster</officialName>
+  <firstName>Anna</firstName>
+  <sex>2</sex>
+  <dateOfBirth><yearMonthDay>1990-05-01</yearMonthDay></dateOfBirth>
+</personIdentification>"#;
+    let result: Result<PersonIdentification, ReadError> = read_document(
+        xml.as_bytes(),
+        egov_ech::ech0044::v4::NAMESPACE,
+        "personIdentification",
+        Limits::default(),
+    );
+    let Err(ReadError::Invalid(errors)) = result else {
+        panic!("expected content errors, got {result:?}");
+    };
+    let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_eq!(text.len(), 1, "{text:?}");
+    assert!(text[0].contains("/personIdentification/vn"), "{text:?}");
+    assert!(text[0].contains("AHV number"), "{text:?}");
+}
+
+#[cfg(feature = "ech0097")]
+#[test]
+fn uid_numbers_are_checked() {
+    use egov_ech::ech0097::v4::UidOrganisationId;
+    // CHE-116.281.710 is valid; changing the last digit breaks the mod-11 check.
+    assert!(UidOrganisationId::new(116_281_710).is_ok());
+    let err = UidOrganisationId::new(116_281_711).unwrap_err();
+    assert!(err.to_string().contains("UID"), "{err}");
+}

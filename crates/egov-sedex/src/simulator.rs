@@ -9,7 +9,7 @@ use crate::TEMP_PREFIX;
 use crate::envelope::{Envelope, MessageId, Receipt, now};
 use crate::error::{Error, io};
 use crate::outbox::{list_names, variable_part};
-use crate::status::ReceiptStatus;
+use crate::status::{ReceiptStatus, StatusClass};
 
 /// What one simulator pass did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -28,7 +28,9 @@ pub struct SimulationReport {
 /// sedex does), writes one eCH-0090 v2 receipt per recipient into the sender's `receipts/`, and
 /// moves the sent files to the sender's `processed/`. Receipt codes: 100 delivered, 200 envelope
 /// unreadable, 201 message id already used by this sender, 202 no payload, 300 envelope sender is
-/// not the outbox's participant, 301 recipient has no folder.
+/// not the outbox's participant, 301 recipient has no folder. Any other code (a transport error,
+/// 311 not allowed to receive, 601 sent but not yet delivered, 701 expires soon …) is given for
+/// one recipient with [`Simulator::set_outcome`].
 ///
 /// ```
 /// use egov_sedex::{EnvelopeParams, Outbox, Simulator, ReceiptStatus};
@@ -47,6 +49,7 @@ pub struct SimulationReport {
 #[derive(Debug, Clone)]
 pub struct Simulator {
     root: PathBuf,
+    outcomes: std::sync::Arc<std::sync::Mutex<std::collections::BTreeMap<String, ReceiptStatus>>>,
 }
 
 const FOLDERS: [&str; 4] = ["outbox", "inbox", "receipts", "processed"];
@@ -55,7 +58,32 @@ impl Simulator {
     /// A simulator over the participant folders under `root`.
     #[must_use]
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        Self { root: root.into() }
+        Self {
+            root: root.into(),
+            outcomes: std::sync::Arc::default(),
+        }
+    }
+
+    /// From now on, messages to `recipient` get a receipt with `status` instead of the normal
+    /// outcome; `None` returns to normal. A warning (701) still delivers the message, as the real
+    /// sedex does when it has not been fetched yet; every other status leaves it undelivered.
+    pub fn set_outcome(&self, recipient: &SedexId, status: Option<ReceiptStatus>) {
+        let mut outcomes = self
+            .outcomes
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match status {
+            Some(s) => outcomes.insert(recipient.as_str().to_owned(), s),
+            None => outcomes.remove(recipient.as_str()),
+        };
+    }
+
+    fn outcome(&self, recipient: &SedexId) -> Option<ReceiptStatus> {
+        self.outcomes
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(recipient.as_str())
+            .copied()
     }
 
     /// Creates a participant's folders.
@@ -194,6 +222,14 @@ impl Simulator {
         let ext = data.extension().and_then(|e| e.to_str()).unwrap_or("bin");
         let mut out = Vec::new();
         for r in &recipients {
+            let forced = self.outcome(r);
+            if let Some(status) = forced
+                && status.class() != StatusClass::Warning
+                && status != ReceiptStatus::Delivered
+            {
+                out.push(receipt(status, id.clone(), t, c, r.clone()));
+                continue;
+            }
             let inbox = self.folder(r, "inbox");
             if !inbox.is_dir() {
                 out.push(receipt(
@@ -209,7 +245,8 @@ impl Simulator {
             let new_key = format!("{}", fastrand::u64(1_000_000_000..u64::MAX / 2));
             write_atomic(&inbox, &format!("data_{new_key}.{ext}"), &payload)?;
             write_atomic(&inbox, &format!("envl_{new_key}.xml"), bytes)?;
-            out.push(receipt(ReceiptStatus::Delivered, id.clone(), t, c, r.clone()));
+            let status = forced.unwrap_or(ReceiptStatus::Delivered);
+            out.push(receipt(status, id.clone(), t, c, r.clone()));
         }
         Ok(out)
     }

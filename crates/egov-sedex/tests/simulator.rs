@@ -359,3 +359,71 @@ fn inbox_pairs_renamed_files_by_message_id_and_reports_incomplete_ones() {
     bad.sort();
     assert_eq!(bad, ["data_999.pdf", "envl_666.xml"]);
 }
+
+/// Every status code sedex knows, through the simulator: the receipt carries it, the tracker
+/// puts the recipient in the matching state, and only delivered or expiring messages reach the
+/// inbox. The other recipient is delivered normally throughout.
+#[test]
+fn every_receipt_code_round_trips_through_the_simulator() {
+    use egov_sedex::StatusClass;
+
+    let w = world();
+    for (n, &status) in ReceiptStatus::ALL.iter().enumerate() {
+        let mid = format!("code-{}", status.code());
+        w.sim.set_outcome(&w.b, Some(status));
+        w.outbox()
+            .send_bytes(
+                &[("m.xml", b"<m/>")],
+                w.params(&mid, vec![w.b.clone(), w.c.clone()]),
+            )
+            .unwrap();
+        let report = w.sim.run_once().unwrap();
+        assert_eq!(report.messages, 1, "{mid}");
+        let to_b = report.receipts.iter().find(|r| r.recipient == w.b).unwrap();
+        assert_eq!(to_b.status, status, "{mid}");
+        assert_eq!(to_b.status.code(), status.code());
+
+        // The receipt file reads back with the same code.
+        assert!(
+            w.receipts()
+                .iter()
+                .any(|r| r.message_id.as_str() == mid && r.status == status),
+            "{mid}"
+        );
+        let state = w.state(&mid);
+        let b_state = &state.recipients.iter().find(|(r, _)| *r == w.b).unwrap().1;
+        match status.class() {
+            StatusClass::Delivered => assert!(matches!(b_state, RecipientState::Delivered { .. }), "{mid}"),
+            StatusClass::Intermediate => {
+                assert!(matches!(b_state, RecipientState::InProgress { .. }), "{mid}");
+            }
+            StatusClass::Warning => assert!(matches!(b_state, RecipientState::ExpiringSoon { .. }), "{mid}"),
+            StatusClass::Failed | StatusClass::Retryable => {
+                assert!(b_state.is_failure(), "{mid}: {b_state:?}");
+                assert!(state.any_failed());
+            }
+            other => panic!("unexpected class {other:?}"),
+        }
+        let c_state = &state.recipients.iter().find(|(r, _)| *r == w.c).unwrap().1;
+        assert!(matches!(c_state, RecipientState::Delivered { .. }), "{mid}");
+
+        let reached_b = matches!(status.class(), StatusClass::Delivered | StatusClass::Warning);
+        let inbox_b = Inbox::new(w.sim.folder(&w.b, "inbox")).pending().unwrap();
+        assert_eq!(
+            inbox_b.iter().any(|m| m.message_id.as_str() == mid),
+            reached_b,
+            "{mid}"
+        );
+        assert_eq!(
+            Inbox::new(w.sim.folder(&w.c, "inbox")).pending().unwrap().len(),
+            n + 1
+        );
+    }
+    // Back to normal.
+    w.sim.set_outcome(&w.b, None);
+    w.outbox()
+        .send_bytes(&[("m.xml", b"<m/>")], w.params("normal-again", vec![w.b.clone()]))
+        .unwrap();
+    w.sim.run_once().unwrap();
+    assert!(w.state("normal-again").all_delivered());
+}

@@ -201,7 +201,7 @@ pub(crate) fn module(m: &Module, types: &[RustType]) -> Result<String> {
                 base,
                 collapse,
                 st,
-            } => newtype(&mut s, name, *base, *collapse, st),
+            } => newtype(&mut s, &m.ns, name, *base, *collapse, st),
             RustType::Enum { name, base, st } => enumeration(&mut s, name, *base, st),
             RustType::Struct { name, fields, ct } => structure(&mut s, name, fields, ct.doc.as_deref()),
             RustType::Choice { name, variants } => choice(&mut s, name, variants),
@@ -211,12 +211,27 @@ pub(crate) fn module(m: &Module, types: &[RustType]) -> Result<String> {
     Ok(s)
 }
 
-fn newtype(s: &mut String, name: &str, base: Builtin, collapse: bool, st: &SimpleType) {
+/// The rule beyond the XSD that the standard demands of a type (see `xs::Semantic`).
+fn semantic(ns: &str, name: &str) -> Option<&'static str> {
+    let family = ns.strip_prefix("http://www.ech.ch/xmlns/")?.split('/').next()?;
+    match (family.trim_end_matches('f'), name) {
+        ("eCH-0044", "Vn") => Some("Ahvn13"),
+        ("eCH-0007", "MunicipalityId") => Some("BfsMunicipality"),
+        ("eCH-0097", "UidOrganisationId") => Some("UidNumber"),
+        _ => None,
+    }
+}
+
+fn newtype(s: &mut String, ns: &str, name: &str, base: Builtin, collapse: bool, st: &SimpleType) {
     match &st.doc {
         Some(d) => doc_lines(s, "", d),
         None => doc_lines(s, "", &format!("A restricted `xs:{}`.", st.base.name)),
     }
-    let facets = facet_summary(&st.facets);
+    let mut facets = facet_summary(&st.facets);
+    let rule = semantic(ns, name);
+    if let Some(rule) = rule {
+        facets.push(format!("checked as `xs::Semantic::{rule}`"));
+    }
     if !facets.is_empty() {
         s.push_str("///\n");
         doc_lines(s, "", &format!("Rules: {}.", facets.join("; ")));
@@ -230,8 +245,19 @@ fn newtype(s: &mut String, name: &str, base: Builtin, collapse: bool, st: &Simpl
         s,
         "xs::restricted!({name}, {}, {});",
         base.rust(),
-        facets_expr(&st.facets, collapse)
+        match rule {
+            Some(rule) => with_semantic(&facets_expr(&st.facets, collapse), rule),
+            None => facets_expr(&st.facets, collapse),
+        }
     );
+}
+
+fn with_semantic(facets: &str, rule: &str) -> String {
+    let field = format!("semantic: Some(xs::Semantic::{rule})");
+    match facets.strip_suffix(", ..xs::Facets::NONE }") {
+        Some(head) => format!("{head}, {field}, ..xs::Facets::NONE }}"),
+        None => format!("xs::Facets {{ {field}, ..xs::Facets::NONE }}"),
+    }
 }
 
 fn enumeration(s: &mut String, name: &str, base: Builtin, st: &SimpleType) {

@@ -136,10 +136,10 @@ xs::restricted!(HistoryMunicipalityId, i32, xs::Facets::NONE);
 
 /// A restricted `xs:int`.
 ///
-/// Rules: ≥ 1; ≤ 9999; 4 digits in total.
+/// Rules: ≥ 1; ≤ 9999; 4 digits in total; checked as `xs::Semantic::BfsMunicipality`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct MunicipalityId(i32);
-xs::restricted!(MunicipalityId, i32, xs::Facets { total_digits: Some(4), min_inclusive: Some("1"), max_inclusive: Some("9999"), ..xs::Facets::NONE });
+xs::restricted!(MunicipalityId, i32, xs::Facets { total_digits: Some(4), min_inclusive: Some("1"), max_inclusive: Some("9999"), semantic: Some(xs::Semantic::BfsMunicipality), ..xs::Facets::NONE });
 
 /// A restricted `xs:token`.
 ///

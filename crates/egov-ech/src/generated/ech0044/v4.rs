@@ -45,10 +45,10 @@ xs::enumeration!(Sex, String, [V1 => "1", V2 => "2", V3 => "3"]);
 
 /// A restricted `xs:unsignedLong`.
 ///
-/// Rules: ≥ 7560000000001; ≤ 7569999999999.
+/// Rules: ≥ 7560000000001; ≤ 7569999999999; checked as `xs::Semantic::Ahvn13`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Vn(u64);
-xs::restricted!(Vn, u64, xs::Facets { min_inclusive: Some("7560000000001"), max_inclusive: Some("7569999999999"), ..xs::Facets::NONE });
+xs::restricted!(Vn, u64, xs::Facets { min_inclusive: Some("7560000000001"), max_inclusive: Some("7569999999999"), semantic: Some(xs::Semantic::Ahvn13), ..xs::Facets::NONE });
 
 /// The alternatives of `DatePartiallyKnownChoice`: exactly one of them.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -43,10 +43,10 @@ xs::enumeration!(UidOrganisationIdCategorie, String, [CHE => "CHE", ADM => "ADM"
 
 /// A restricted `xs:nonNegativeInteger`.
 ///
-/// Rules: ≥ 000000001; ≤ 999999999; 9 digits in total; 0 fraction digits.
+/// Rules: ≥ 000000001; ≤ 999999999; 9 digits in total; 0 fraction digits; checked as `xs::Semantic::UidNumber`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct UidOrganisationId(u64);
-xs::restricted!(UidOrganisationId, u64, xs::Facets { total_digits: Some(9), fraction_digits: Some(0), min_inclusive: Some("000000001"), max_inclusive: Some("999999999"), ..xs::Facets::NONE });
+xs::restricted!(UidOrganisationId, u64, xs::Facets { total_digits: Some(9), fraction_digits: Some(0), min_inclusive: Some("000000001"), max_inclusive: Some("999999999"), semantic: Some(xs::Semantic::UidNumber), ..xs::Facets::NONE });
 
 /// A restricted `xs:token`.
 ///
