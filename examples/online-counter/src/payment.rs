@@ -28,7 +28,7 @@ pub(crate) fn grouped(reference: &str) -> String {
 
 /// "20.00".
 pub(crate) fn format_cents(cents: i64) -> String {
-    format!("{}.{:02}", cents / 100, cents % 100)
+    egov_pay::rust_decimal::Decimal::new(cents, 2).to_string()
 }
 
 /// The QR-bill of an order.
@@ -36,9 +36,9 @@ pub(crate) fn bill(order: &Order, config: &Config) -> Result<QrBill, Error> {
     let creditor = Address::new(&config.municipality, &config.town.0, &config.town.1, "CH")
         .with_street(&config.street.0, &config.street.1);
     let mut bill = QrBill::new(config.account, creditor, Currency::Chf);
-    let amount: Amount = format_cents(order.amount_cents)
-        .parse()
-        .map_err(|e| Error::Bill(format!("amount: {e}")))?;
+    let amount = u64::try_from(order.amount_cents)
+        .map_err(|_| Error::Bill(format!("amount: {} hundredths", order.amount_cents)))
+        .and_then(|c| Amount::from_minor_units(c).map_err(|e| Error::Bill(format!("amount: {e}"))))?;
     bill.amount = Some(amount);
     let d = &order.data;
     bill.ultimate_debtor = Some(
