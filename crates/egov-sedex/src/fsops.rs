@@ -5,6 +5,9 @@ use std::fs;
 use std::io::{self, Write as _};
 use std::path::Path;
 
+use crate::TEMP_PREFIX;
+use crate::error::{Error, io};
+
 /// File operations with the durability sedex needs. [`RealFs`] is the real one; tests implement the
 /// trait to fail (or "crash") at a chosen step.
 pub trait FileOps: fmt::Debug + Send + Sync {
@@ -60,4 +63,13 @@ impl FileOps for RealFs {
     fn remove(&self, path: &Path) -> io::Result<()> {
         fs::remove_file(path)
     }
+}
+
+/// Writes `bytes` to `dir/name` through a hidden temporary name (written and fsynced first, then
+/// renamed), so that nobody watching `dir` sees a partial file. The caller syncs `dir` when the
+/// rename itself must survive a power loss.
+pub(crate) fn put(fs: &dyn FileOps, dir: &Path, name: &str, bytes: &[u8]) -> Result<(), Error> {
+    let tmp = dir.join(format!("{TEMP_PREFIX}{name}"));
+    fs.write_synced(&tmp, bytes).map_err(io("write", &tmp))?;
+    fs.rename(&tmp, &dir.join(name)).map_err(io("rename", &tmp))
 }

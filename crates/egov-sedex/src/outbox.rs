@@ -11,7 +11,7 @@ use egov_core::SedexId;
 use crate::TEMP_PREFIX;
 use crate::envelope::{Envelope, EnvelopeParams, MessageId};
 use crate::error::{Error, io};
-use crate::fsops::{FileOps, RealFs};
+use crate::fsops::{FileOps, RealFs, put};
 
 /// A message written to the outbox, as recorded in the sent journal.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -166,23 +166,13 @@ impl Outbox {
             message_date: env.message_date(),
         };
         let data = self.dir.join(&data_name);
-        let envl = self.dir.join(&envl_name);
         let tmp_data = self.dir.join(format!("{TEMP_PREFIX}{data_name}"));
         let tmp_envl = self.dir.join(format!("{TEMP_PREFIX}{envl_name}"));
         let result = (|| {
-            self.fs
-                .write_synced(&tmp_data, &bytes)
-                .map_err(io("write", &tmp_data))?;
-            self.fs
-                .rename(&tmp_data, &data)
-                .map_err(io("rename", &tmp_data))?;
-            self.fs
-                .write_synced(&tmp_envl, env.to_xml().as_bytes())
-                .map_err(io("write", &tmp_envl))?;
+            // The payload is durably in place before the envelope, which sedex looks for, appears.
+            put(&*self.fs, &self.dir, &data_name, &bytes)?;
             self.fs.sync_dir(&self.dir).map_err(io("sync", &self.dir))?;
-            self.fs
-                .rename(&tmp_envl, &envl)
-                .map_err(io("rename", &tmp_envl))?;
+            put(&*self.fs, &self.dir, &envl_name, env.to_xml().as_bytes())?;
             self.fs.sync_dir(&self.dir).map_err(io("sync", &self.dir))
         })();
         if let Err(e) = result {
@@ -218,15 +208,13 @@ impl Outbox {
     fn record(&self, sent: &SentMessage) -> Result<(), Error> {
         fs::create_dir_all(&self.journal).map_err(io("create folder", &self.journal))?;
         let name = journal_name(&sent.sender, &sent.message_id);
-        let path = self.journal.join(&name);
         let tmp = self.journal.join(format!("{TEMP_PREFIX}{name}"));
         let json = serde_json::to_vec_pretty(sent).map_err(|e| Error::Field {
             field: "journal",
             reason: e.to_string(),
         })?;
         let _ = self.fs.remove(&tmp);
-        self.fs.write_synced(&tmp, &json).map_err(io("write", &tmp))?;
-        self.fs.rename(&tmp, &path).map_err(io("rename", &tmp))?;
+        put(&*self.fs, &self.journal, &name, &json)?;
         self.fs.sync_dir(&self.journal).map_err(io("sync", &self.journal))
     }
 }

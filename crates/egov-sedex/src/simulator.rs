@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 
 use egov_core::SedexId;
 
-use crate::TEMP_PREFIX;
 use crate::envelope::{Envelope, MessageId, Receipt, now};
 use crate::error::{Error, io};
+use crate::fsops::RealFs;
 use crate::outbox::{list_names, variable_part};
 use crate::status::{ReceiptStatus, StatusClass};
 
@@ -253,8 +253,5 @@ impl Simulator {
 }
 
 fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), Error> {
-    let tmp = dir.join(format!("{TEMP_PREFIX}{name}"));
-    let to = dir.join(name);
-    fs::write(&tmp, bytes).map_err(io("write", &tmp))?;
-    fs::rename(&tmp, &to).map_err(io("rename", &tmp))
+    crate::fsops::put(&RealFs, dir, name, bytes)
 }
