@@ -12,6 +12,10 @@
 #   openssl (Debian openssl)    cms -sign / -verify against our CAdES signatures
 #   rsvg-convert, pdftoppm (Debian librsvg2-bin, poppler-utils; fonts-liberation2)
 #                               rasterise our QR-bill SVG and PDF; rqrr decodes the QR code
+#   pdfsig (poppler-utils), certutil (libnss3-tools), pyHanko (PyPI), openssl ts
+#                               judge our PAdES signatures; we judge pyHanko's; an RFC 3161 TSA
+#   PostgreSQL (Debian postgresql, a throwaway cluster on loopback)
+#                               egov-notify's PostgreSQL outbox with concurrent and killed workers
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -35,6 +39,8 @@ command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 command -v rsvg-convert >/dev/null 2>&1 || need_apt+=(librsvg2-bin)
 command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
 [[ -f /usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf ]] || need_apt+=(fonts-liberation2)
+command -v certutil >/dev/null 2>&1 || need_apt+=(libnss3-tools)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 if ((${#need_apt[@]})); then
     SUDO=""
     [[ $(id -u) -eq 0 ]] || SUDO="sudo"
@@ -54,6 +60,29 @@ fi
 "$PEERS/venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$ROOT/tests/peers/requirements.txt"
 export EGOV_PYTHON="$PEERS/venv/bin/python"
 "$EGOV_PYTHON" -c 'import stdnum; print("python-stdnum", stdnum.__version__)'
+export EGOV_PYHANKO="$PEERS/venv/bin/pyhanko"
+"$EGOV_PYHANKO" --version
+
+# --- PostgreSQL (egov-notify's PostgreSQL outbox): a throwaway cluster on loopback -----------------
+step "PostgreSQL (throwaway cluster)"
+PG_BIN="$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n1)")"
+PG_PORT="${EGOV_PG_PORT:-55432}"
+PG_DIR="$(mktemp -d /tmp/egov-pg.XXXXXX)"
+PG_AS=()
+if [[ $(id -u) -eq 0 ]]; then
+    chown postgres "$PG_DIR"
+    PG_AS=(runuser -u postgres --)
+fi
+"${PG_AS[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U egov --auth=trust -E UTF8 >"$PG_DIR/initdb.log"
+"${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
+    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1" start >/dev/null
+stop_pg() {
+    "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+    rm -rf "$PG_DIR"
+}
+trap stop_pg EXIT
+export EGOV_PG_URL="postgresql://egov@127.0.0.1:$PG_PORT/postgres"
+"$PG_BIN/postgres" --version
 
 # --- Generated tables must match the shared data -----------------------------------------------
 step "generated reference tables against ../shared"

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use egov_ech::document::{self, DocumentError, JsonDocument};
 use egov_ech::read::{Limits, ReadError};
+use egov_ech::stream;
 use serde::Serialize;
 
 use crate::Outcome;
@@ -51,6 +52,9 @@ struct ValidationReport {
     valid: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     document: Option<document::DocumentInfo>,
+    /// Records of a delivery validated record by record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    records: Option<u64>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     errors: Vec<String>,
 }
@@ -69,26 +73,63 @@ fn describe(e: DocumentError) -> Vec<String> {
     }
 }
 
+/// Validates one file: a delivery of many records (eCH-0045 voter list, eCH-0020 base delivery)
+/// record by record in bounded memory, anything else whole.
+fn validate_file(f: &PathBuf) -> io::Result<ValidationReport> {
+    let file = f.display().to_string();
+    match stream::validate_any(open(f)?, Limits::default()) {
+        Ok(Some((info, report))) => {
+            let mut errors: Vec<String> = report.errors.iter().map(ToString::to_string).collect();
+            if let Some(fatal) = &report.fatal {
+                errors.push(fatal.to_string());
+            }
+            if report.invalid_records > 0 {
+                errors.push(format!(
+                    "{} of {} records have errors",
+                    report.invalid_records, report.records
+                ));
+            }
+            Ok(ValidationReport {
+                file,
+                valid: report.is_valid(),
+                document: Some(info),
+                records: Some(report.records),
+                errors,
+            })
+        }
+        Ok(None) => Ok(match document::validate(open(f)?, Limits::default()) {
+            Ok(info) => ValidationReport {
+                file,
+                valid: true,
+                document: Some(info),
+                records: None,
+                errors: vec![],
+            },
+            Err(e) => ValidationReport {
+                file,
+                valid: false,
+                document: None,
+                records: None,
+                errors: describe(e),
+            },
+        }),
+        Err(e) => Ok(ValidationReport {
+            file,
+            valid: false,
+            document: None,
+            records: None,
+            errors: describe(DocumentError::Read(e)),
+        }),
+    }
+}
+
 pub(crate) fn run(cmd: &EchCommand, json: bool, out: &mut impl Write) -> io::Result<Outcome> {
     match cmd {
         EchCommand::Validate { files } => {
             let mut all_valid = true;
             let mut reports = Vec::new();
             for f in files {
-                let report = match document::validate(open(f)?, Limits::default()) {
-                    Ok(info) => ValidationReport {
-                        file: f.display().to_string(),
-                        valid: true,
-                        document: Some(info),
-                        errors: vec![],
-                    },
-                    Err(e) => ValidationReport {
-                        file: f.display().to_string(),
-                        valid: false,
-                        document: None,
-                        errors: describe(e),
-                    },
-                };
+                let report = validate_file(f)?;
                 all_valid &= report.valid;
                 if !json {
                     if report.valid {
@@ -97,7 +138,10 @@ pub(crate) fn run(cmd: &EchCommand, json: bool, out: &mut impl Write) -> io::Res
                             .as_ref()
                             .map(ToString::to_string)
                             .unwrap_or_default();
-                        writeln!(out, "{}: valid ({info})", report.file)?;
+                        match report.records {
+                            Some(n) => writeln!(out, "{}: valid ({info}, {n} records)", report.file)?,
+                            None => writeln!(out, "{}: valid ({info})", report.file)?,
+                        }
                     } else {
                         writeln!(out, "{}: INVALID, {} error(s)", report.file, report.errors.len())?;
                         for e in &report.errors {

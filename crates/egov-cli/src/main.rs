@@ -10,8 +10,10 @@ mod check;
 mod ech;
 mod eid;
 mod lookup;
+mod notify;
 mod pay;
 mod sedex;
+mod sign;
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -64,6 +66,13 @@ enum Command {
     /// sedex: write messages to an outbox, read receipts and inboxes, run a local simulator.
     #[command(subcommand)]
     Sedex(sedex::SedexCommand),
+    /// Electronic signatures: PAdES on PDFs, detached CAdES on any file; signing and verification.
+    #[command(subcommand)]
+    Sign(sign::SignCommand),
+    /// Notifications: render templates, send or enqueue e-mail and SMS, run an outbox worker, show
+    /// a message's status history.
+    #[command(subcommand)]
+    Notify(notify::NotifyCommand),
 }
 
 /// What a subcommand produced: the exit code it asks for.
@@ -88,6 +97,8 @@ fn main() -> ExitCode {
         Command::Camt(cmd) => pay::camt(cmd, cli.json, &mut out),
         Command::Pain(cmd) => pay::pain(cmd, cli.json, &mut out),
         Command::Sedex(cmd) => sedex::run(cmd, cli.json, &mut out),
+        Command::Sign(cmd) => sign::run(cmd, cli.json, &mut out),
+        Command::Notify(cmd) => notify::run(cmd, cli.json, &mut out),
     };
     let _ = out.flush();
     match result {

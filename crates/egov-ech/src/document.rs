@@ -24,7 +24,7 @@ pub struct DocumentInfo {
 }
 
 impl DocumentInfo {
-    fn new(namespace: &str, root: &str) -> Self {
+    pub(crate) fn new(namespace: &str, root: &str) -> Self {
         let rest = namespace.strip_prefix("http://www.ech.ch/xmlns/");
         let (standard, version) = match rest.map(|r| r.rsplit_once('/')) {
             Some(Some((std, ver))) => (Some(std.to_owned()), Some(ver.to_owned())),

@@ -3,6 +3,7 @@
 
 pub mod document;
 pub mod read;
+pub mod stream;
 pub mod write;
 pub mod xs;
 

@@ -169,13 +169,18 @@ impl Writer {
         self.end(&e.namespace, &e.name);
     }
 
-    /// The document: XML declaration, the root start tag with all namespace declarations, the
-    /// body. `schema_location` adds `xsi:schemaLocation` when given.
-    #[must_use]
-    pub fn finish(self, schema_location: Option<&str>) -> String {
-        // The body starts with the root start tag `<name ...>`; declarations go into it.
+    /// Gives `ns` its prefix now, so that it is declared on the root element even if the part
+    /// that uses it is written later (see [`Writer::take_head`]).
+    pub fn declare(&mut self, ns: &str) {
+        let _ = self.prefix(ns);
+    }
+
+    fn declarations(&self, skip: Option<&BTreeMap<String, String>>, schema_location: Option<&str>) -> String {
         let mut decls = String::new();
         for (ns, prefix) in &self.prefixes {
+            if skip.is_some_and(|s| s.contains_key(ns)) {
+                continue;
+            }
             decls.push_str(&format!(" xmlns:{prefix}=\""));
             escape(ns, &mut decls);
             decls.push('"');
@@ -188,12 +193,47 @@ impl Writer {
             escape(loc, &mut decls);
             decls.push('"');
         }
-        let split = self.body.find([' ', '>']).unwrap_or(self.body.len());
-        let mut out = String::with_capacity(self.body.len() + decls.len() + 40);
+        decls
+    }
+
+    /// Inserts `decls` into the first start tag of `body`.
+    fn with_declarations(body: &str, decls: &str, out: &mut String) {
+        let split = body.find([' ', '>']).unwrap_or(body.len());
+        out.push_str(&body[..split]);
+        out.push_str(decls);
+        out.push_str(&body[split..]);
+    }
+
+    /// For streaming output: takes what was written so far (the XML declaration, the root start
+    /// tag with every namespace known now, and the body) and returns it with the namespaces it
+    /// declared; the writer stays usable for the rest of the document.
+    pub fn take_head(&mut self, schema_location: Option<&str>) -> (String, BTreeMap<String, String>) {
+        let decls = self.declarations(None, schema_location);
+        let body = std::mem::take(&mut self.body);
+        let mut out = String::with_capacity(body.len() + decls.len() + 40);
         out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-        out.push_str(&self.body[..split]);
-        out.push_str(&decls);
-        out.push_str(&self.body[split..]);
+        Self::with_declarations(&body, &decls, &mut out);
+        (out, self.prefixes.clone())
+    }
+
+    /// For streaming output: takes the body written since the last take. Namespaces that are not
+    /// among `declared` (those of the root element) are declared on its first start tag.
+    pub fn take_chunk(&mut self, declared: &BTreeMap<String, String>) -> String {
+        let body = std::mem::take(&mut self.body);
+        let decls = self.declarations(Some(declared), None);
+        if decls.is_empty() || !body.starts_with('<') || body.starts_with("</") {
+            return body;
+        }
+        let mut out = String::with_capacity(body.len() + decls.len());
+        Self::with_declarations(&body, &decls, &mut out);
+        out
+    }
+
+    /// The document: XML declaration, the root start tag with all namespace declarations, the
+    /// body. `schema_location` adds `xsi:schemaLocation` when given.
+    #[must_use]
+    pub fn finish(mut self, schema_location: Option<&str>) -> String {
+        let (mut out, _) = self.take_head(schema_location);
         out.push('\n');
         out
     }

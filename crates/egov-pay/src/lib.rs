@@ -8,6 +8,8 @@ pub use rust_decimal;
 
 pub mod camt;
 pub mod pain;
+#[cfg(feature = "providers")]
+pub mod provider;
 pub mod qrbill;
 pub mod reconcile;
 pub mod render;

@@ -99,6 +99,18 @@ pub async fn sign_detached_digest(
     digest: &Sha256Digest,
     options: &CadesOptions,
 ) -> Result<Vec<u8>, Error> {
+    sign_digest(signer, digest, rfc5911::ID_DATA, None, options).await
+}
+
+/// Builds a SignedData over `digest` with eContentType `econtent_type`; `econtent` is embedded
+/// when given (time-stamp tokens), otherwise the signature is detached.
+pub(crate) async fn sign_digest(
+    signer: &dyn Signer,
+    digest: &Sha256Digest,
+    econtent_type: ObjectIdentifier,
+    econtent: Option<Vec<u8>>,
+    options: &CadesOptions,
+) -> Result<Vec<u8>, Error> {
     let cert = signer.certificate();
     let now = SystemTime::now();
     let signing_time = match options.signing_time {
@@ -119,7 +131,7 @@ pub async fn sign_detached_digest(
     let mut attrs = vec![
         attribute(
             rfc5911::ID_CONTENT_TYPE,
-            Any::encode_from(&rfc5911::ID_DATA).map_err(enc("content-type"))?,
+            Any::encode_from(&econtent_type).map_err(enc("content-type"))?,
         )?,
         attribute(
             rfc5911::ID_MESSAGE_DIGEST,
@@ -177,12 +189,24 @@ pub async fn sign_detached_digest(
                 .map(|c| CertificateChoices::Certificate(c.inner().clone())),
         );
     }
+    let econtent = econtent
+        .map(|c| {
+            OctetString::new(c)
+                .and_then(|o| Any::encode_from(&o))
+                .map_err(enc("eContent"))
+        })
+        .transpose()?;
     let signed_data = SignedData {
-        version: CmsVersion::V1,
+        // RFC 5652 §5.1: version 3 when eContentType is not id-data.
+        version: if econtent_type == rfc5911::ID_DATA {
+            CmsVersion::V1
+        } else {
+            CmsVersion::V3
+        },
         digest_algorithms: SetOfVec::try_from(vec![sha256_id()]).map_err(enc("digest algorithms"))?,
         encap_content_info: EncapsulatedContentInfo {
-            econtent_type: rfc5911::ID_DATA,
-            econtent: None,
+            econtent_type,
+            econtent,
         },
         certificates: Some(CertificateSet::try_from(certs).map_err(enc("certificates"))?),
         crls: None,

@@ -78,6 +78,11 @@ pub(crate) fn algorithm_for(
     }
 }
 
+/// SHA-256 over several slices.
+pub(crate) fn sha256_parts(parts: &[&[u8]]) -> [u8; 32] {
+    to_array(&digest_parts(&digest::SHA256, parts))
+}
+
 /// Digest over several slices (the two byte ranges of a PDF signature).
 pub(crate) fn digest_parts(alg: &'static digest::Algorithm, parts: &[&[u8]]) -> Vec<u8> {
     let mut ctx = digest::Context::new(alg);

@@ -91,6 +91,9 @@ pub enum Error {
         /// Why.
         reason: String,
     },
+    /// A time-stamp could not be obtained or does not fit the signature.
+    #[error("time-stamp: {0}")]
+    TimeStamp(String),
     /// A PDF could not be signed or verified.
     #[error("PDF: {0}")]
     Pdf(String),

@@ -17,6 +17,7 @@ use x509_cert::time::Time;
 
 use crate::digest::{algorithm_for, digest_parts};
 use crate::ess::SigningCertificateV2;
+use crate::tsp::{ID_AA_SIGNATURE_TIME_STAMP_TOKEN, TimestampReport, verify_token};
 use crate::{Certificate, Error};
 
 /// Longest certificate path (signer to anchor) that is followed.
@@ -92,6 +93,9 @@ pub struct SignerReport {
     pub signing_certificate_v2: bool,
     /// The outcome of path building.
     pub trust: Trust,
+    /// The verified signature time-stamp (unsigned attribute id-aa-signatureTimeStampToken,
+    /// CAdES/PAdES B-T), if present. A present but invalid token fails verification.
+    pub signature_timestamp: Option<TimestampReport>,
 }
 
 /// Outcome of chain building for a signer.
@@ -124,23 +128,36 @@ pub fn verify_detached(p7s: &[u8], content: &[u8], options: &VerifyOptions) -> R
 
 /// As [`verify_detached`], with the content given as consecutive slices.
 pub(crate) fn verify_parts(p7s: &[u8], parts: &[&[u8]], options: &VerifyOptions) -> Result<CmsReport, Error> {
-    let ci = ContentInfo::from_der(p7s).map_err(|e| Error::malformed("ContentInfo", e))?;
-    if ci.content_type != rfc5911::ID_SIGNED_DATA {
-        return Err(Error::Malformed {
-            what: "ContentInfo",
-            reason: format!("content type {} is not signed-data", ci.content_type),
-        });
-    }
-    let sd: SignedData = ci
-        .content
-        .decode_as()
-        .map_err(|e| Error::malformed("SignedData", e))?;
+    let sd = decode_signed_data(p7s)?;
     if sd.encap_content_info.econtent.is_some() {
         return Err(Error::Malformed {
             what: "SignedData",
             reason: "the content is attached; a detached signature was expected".into(),
         });
     }
+    verify_signed_data(&sd, parts, options)
+}
+
+/// Decodes a DER ContentInfo holding SignedData.
+pub(crate) fn decode_signed_data(der: &[u8]) -> Result<SignedData, Error> {
+    let ci = ContentInfo::from_der(der).map_err(|e| Error::malformed("ContentInfo", e))?;
+    if ci.content_type != rfc5911::ID_SIGNED_DATA {
+        return Err(Error::Malformed {
+            what: "ContentInfo",
+            reason: format!("content type {} is not signed-data", ci.content_type),
+        });
+    }
+    ci.content
+        .decode_as()
+        .map_err(|e| Error::malformed("SignedData", e))
+}
+
+/// Verifies every SignerInfo of `sd` over the content `parts`.
+pub(crate) fn verify_signed_data(
+    sd: &SignedData,
+    parts: &[&[u8]],
+    options: &VerifyOptions,
+) -> Result<CmsReport, Error> {
     let mut pool = Vec::new();
     if let Some(set) = &sd.certificates {
         for choice in set.0.iter() {
@@ -260,6 +277,24 @@ fn verify_signer(
         };
 
     check_key_usage(cert)?;
+    let signature_timestamp = match si
+        .unsigned_attrs
+        .as_ref()
+        .and_then(|u| u.iter().find(|a| a.oid == ID_AA_SIGNATURE_TIME_STAMP_TOKEN))
+    {
+        Some(attr) => {
+            let token = attr.values.iter().next().ok_or(Error::Attribute {
+                index,
+                attribute: "signature-time-stamp",
+                problem: "is empty",
+            })?;
+            let der = token
+                .to_der()
+                .map_err(|e| Error::malformed("signature time-stamp", e))?;
+            Some(verify_token(&der, si.signature.as_bytes(), options)?)
+        }
+        None => None,
+    };
     let trust = if options.trust_anchors.is_empty() {
         Trust::NotChecked
     } else {
@@ -273,6 +308,7 @@ fn verify_signer(
         claimed_signing_time,
         signing_certificate_v2,
         trust,
+        signature_timestamp,
     })
 }
 
@@ -329,7 +365,7 @@ fn check_ess(index: usize, ess: &SigningCertificateV2, cert: &Certificate) -> Re
     Ok(())
 }
 
-fn check_key_usage(cert: &Certificate) -> Result<(), Error> {
+pub(crate) fn check_key_usage(cert: &Certificate) -> Result<(), Error> {
     match cert.inner().tbs_certificate.get::<KeyUsage>() {
         Ok(Some((_, ku))) if !(ku.digital_signature() || ku.non_repudiation()) => Err(Error::Untrusted {
             subject: cert.subject(),

@@ -1,5 +1,5 @@
-//! The residence certificate as a one-page PDF (pdf-writer, base-14 Helvetica). Not sealed yet:
-//! the PAdES seal comes with egov-sign.
+//! The residence certificate as a one-page PDF (pdf-writer, base-14 Helvetica); `seal.rs` seals
+//! it with PAdES before it leaves the server.
 
 use chrono::NaiveDate;
 use egov_core::Language;
@@ -160,7 +160,7 @@ pub(crate) fn pdf(order: &Order, config: &Config, issued: NaiveDate) -> Vec<u8> 
         56.0,
         y,
     );
-    line(&mut c, t(lang, "not_sealed"), 8.0, false, 56.0, 80.0);
+    line(&mut c, t(lang, "seal_note"), 8.0, false, 56.0, 80.0);
     let content = c.finish();
 
     let mut pdf = Pdf::new();
@@ -223,7 +223,10 @@ mod tests {
             "{text}"
         );
         assert!(text.contains(&hex("8001 Zürich")));
-        assert!(text.contains(&hex("egov-sign")), "the PDF says it is not sealed");
+        assert!(
+            text.contains(&hex("egov sign verify")),
+            "the PDF says how to check its seal"
+        );
     }
 
     #[test]

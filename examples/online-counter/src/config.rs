@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use egov_core::{Iban, SedexId};
+use egov_pay::provider::{DatatransConfig, SaferpayConfig, WebhookKey};
 
 use crate::Error;
 
@@ -16,6 +17,7 @@ use crate::Error;
 /// | `ONLINE_COUNTER_PORT` | `8080` | port (0: any free port) |
 /// | `ONLINE_COUNTER_DATA` | `online-counter-data` | data folder (SQLite, mailbox, sedex folders) |
 /// | `ONLINE_COUNTER_PUBLIC_URL` | `http://<host>:<port>` | the origin browsers use (login redirect URI) |
+/// | `ONLINE_COUNTER_PAYMENT` | `simulator` | online payment provider: `simulator`, `datatrans`, `saferpay` (see [`PaymentSetting`]) |
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Config {
@@ -39,6 +41,86 @@ pub struct Config {
     pub sedex_canton: SedexId,
     /// How often the sedex simulator and the mail worker run.
     pub poll_interval: Duration,
+    /// The provider of the "Pay online" button.
+    pub payment: PaymentSetting,
+}
+
+/// Which payment service provider the "Pay online" button uses (`ONLINE_COUNTER_PAYMENT`).
+///
+/// | `ONLINE_COUNTER_PAYMENT` | further variables |
+/// |---|---|
+/// | `simulator` (default) | none: the simulated payment page is served under `/payment-simulator/` |
+/// | `datatrans` | `ONLINE_COUNTER_DATATRANS_MERCHANT_ID`, `ONLINE_COUNTER_DATATRANS_PASSWORD` (required), `ONLINE_COUNTER_DATATRANS_HMAC_KEY` (hex; without it webhooks are refused and the return page confirms), `ONLINE_COUNTER_DATATRANS_ENV` (`sandbox` default, or `production`) |
+/// | `saferpay` | `ONLINE_COUNTER_SAFERPAY_CUSTOMER_ID`, `ONLINE_COUNTER_SAFERPAY_TERMINAL_ID`, `ONLINE_COUNTER_SAFERPAY_USERNAME`, `ONLINE_COUNTER_SAFERPAY_PASSWORD` (required), `ONLINE_COUNTER_SAFERPAY_ENV` (`test` default, or `production`) |
+///
+/// The return URLs and the webhook URL are built on `ONLINE_COUNTER_PUBLIC_URL`, which a real
+/// provider must be able to reach.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum PaymentSetting {
+    /// The in-process simulator of egov-pay.
+    Simulator,
+    /// Datatrans (JSON API v1).
+    Datatrans(DatatransConfig),
+    /// Worldline Saferpay (JSON API, payment page).
+    Saferpay(SaferpayConfig),
+}
+
+impl PaymentSetting {
+    /// The setting named by `ONLINE_COUNTER_PAYMENT` with its further variables from `lookup`.
+    fn from_lookup(lookup: &impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let value = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let required = |name: &str| {
+            value(name).ok_or_else(|| Error::Config(format!("{name} must be set for this payment provider")))
+        };
+        let kind = value("ONLINE_COUNTER_PAYMENT").unwrap_or_else(|| "simulator".into());
+        match kind.as_str() {
+            "simulator" => Ok(Self::Simulator),
+            "datatrans" => {
+                let merchant = required("ONLINE_COUNTER_DATATRANS_MERCHANT_ID")?;
+                let password = required("ONLINE_COUNTER_DATATRANS_PASSWORD")?;
+                let mut config = match value("ONLINE_COUNTER_DATATRANS_ENV").as_deref() {
+                    None | Some("sandbox") => DatatransConfig::sandbox(&merchant, &password),
+                    Some("production") => DatatransConfig::production(&merchant, &password),
+                    Some(other) => {
+                        return Err(Error::Config(format!(
+                            "ONLINE_COUNTER_DATATRANS_ENV: {other:?} is not sandbox or production"
+                        )));
+                    }
+                };
+                if let Some(hex) = value("ONLINE_COUNTER_DATATRANS_HMAC_KEY") {
+                    let key = WebhookKey::from_hex(&hex)
+                        .map_err(|e| Error::Config(format!("ONLINE_COUNTER_DATATRANS_HMAC_KEY: {e}")))?;
+                    config = config.with_webhook_key(key);
+                }
+                Ok(Self::Datatrans(config))
+            }
+            "saferpay" => {
+                let customer = required("ONLINE_COUNTER_SAFERPAY_CUSTOMER_ID")?;
+                let terminal = required("ONLINE_COUNTER_SAFERPAY_TERMINAL_ID")?;
+                let user = required("ONLINE_COUNTER_SAFERPAY_USERNAME")?;
+                let password = required("ONLINE_COUNTER_SAFERPAY_PASSWORD")?;
+                match value("ONLINE_COUNTER_SAFERPAY_ENV").as_deref() {
+                    None | Some("test") => Ok(Self::Saferpay(SaferpayConfig::test(
+                        &customer, &terminal, &user, &password,
+                    ))),
+                    Some("production") => Ok(Self::Saferpay(SaferpayConfig::production(
+                        &customer, &terminal, &user, &password,
+                    ))),
+                    Some(other) => Err(Error::Config(format!(
+                        "ONLINE_COUNTER_SAFERPAY_ENV: {other:?} is not test or production"
+                    ))),
+                }
+            }
+            other => Err(Error::Config(format!(
+                "ONLINE_COUNTER_PAYMENT: {other:?} is not simulator, datatrans or saferpay"
+            ))),
+        }
+    }
 }
 
 impl Config {
@@ -76,6 +158,7 @@ impl Config {
                 .parse()
                 .map_err(|e| Error::Config(format!("demo sedex id: {e}")))?,
             poll_interval: Duration::from_millis(500),
+            payment: PaymentSetting::Simulator,
         })
     }
 
@@ -115,6 +198,7 @@ impl Config {
                 .map_err(|e| Error::Config(format!("ONLINE_COUNTER_PUBLIC_URL: {e}")))?;
             config.public_url = Some(parsed.as_str().trim_end_matches('/').to_owned());
         }
+        config.payment = PaymentSetting::from_lookup(&lookup)?;
         Ok(config)
     }
 }
@@ -147,5 +231,60 @@ mod tests {
         let err = Config::from_lookup(|name| (name == "ONLINE_COUNTER_HOST").then(|| "localhost:1".into()))
             .unwrap_err();
         assert!(err.to_string().contains("ONLINE_COUNTER_HOST"), "{err}");
+    }
+
+    #[test]
+    fn the_payment_provider_is_chosen_by_environment() {
+        assert!(matches!(
+            Config::from_lookup(|_| None).unwrap().payment,
+            PaymentSetting::Simulator
+        ));
+        let vars = |name: &str| match name {
+            "ONLINE_COUNTER_PAYMENT" => Some("datatrans".into()),
+            "ONLINE_COUNTER_DATATRANS_MERCHANT_ID" => Some("1100007006".into()),
+            "ONLINE_COUNTER_DATATRANS_PASSWORD" => Some("top-secret".into()),
+            "ONLINE_COUNTER_DATATRANS_HMAC_KEY" => Some("6a3f0c".into()),
+            _ => None,
+        };
+        let config = Config::from_lookup(vars).unwrap();
+        let PaymentSetting::Datatrans(dt) = &config.payment else {
+            panic!("not datatrans: {:?}", config.payment);
+        };
+        assert_eq!(dt.merchant_id, "1100007006");
+        assert_eq!(dt.api_base, egov_pay::provider::datatrans::SANDBOX_API);
+        assert!(dt.webhook_key.is_some());
+        assert!(
+            !format!("{config:?}").contains("top-secret"),
+            "the password is not printed"
+        );
+
+        let saferpay = Config::from_lookup(|name| match name {
+            "ONLINE_COUNTER_PAYMENT" => Some("saferpay".into()),
+            "ONLINE_COUNTER_SAFERPAY_ENV" => Some("production".into()),
+            n if n.starts_with("ONLINE_COUNTER_SAFERPAY_") => Some("x".into()),
+            _ => None,
+        })
+        .unwrap();
+        let PaymentSetting::Saferpay(sp) = saferpay.payment else {
+            panic!("not saferpay");
+        };
+        assert_eq!(sp.api_base, egov_pay::provider::saferpay::PRODUCTION_API);
+    }
+
+    #[test]
+    fn a_missing_provider_setting_is_named() {
+        let err = Config::from_lookup(|name| match name {
+            "ONLINE_COUNTER_PAYMENT" => Some("datatrans".into()),
+            "ONLINE_COUNTER_DATATRANS_MERCHANT_ID" => Some("1100007006".into()),
+            _ => None,
+        })
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("ONLINE_COUNTER_DATATRANS_PASSWORD"),
+            "{err}"
+        );
+        let err = Config::from_lookup(|name| (name == "ONLINE_COUNTER_PAYMENT").then(|| "paypal".into()))
+            .unwrap_err();
+        assert!(err.to_string().contains("ONLINE_COUNTER_PAYMENT"), "{err}");
     }
 }

@@ -90,7 +90,15 @@ fn migrate(conn: &Connection) -> rusqlite::Result<()> {
             mail_id TEXT,
             sedex_message_id TEXT
         );
-        CREATE INDEX IF NOT EXISTS orders_owner ON orders (owner);",
+        CREATE INDEX IF NOT EXISTS orders_owner ON orders (owner);
+        CREATE TABLE IF NOT EXISTS online_payments (
+            provider_id TEXT PRIMARY KEY,
+            order_id INTEGER NOT NULL REFERENCES orders (id),
+            reference TEXT NOT NULL UNIQUE,
+            status TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS online_payments_order ON online_payments (order_id);",
     )
 }
 
@@ -226,6 +234,81 @@ pub(crate) fn set_sedex(conn: &Connection, id: i64, message_id: &str) -> rusqlit
     Ok(())
 }
 
+/// One attempt to pay an order online (one payment at the provider).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct OnlinePayment {
+    /// The provider's id ([`egov_pay::provider::CreatedPayment::id`]).
+    pub(crate) provider_id: String,
+    pub(crate) order_id: i64,
+    /// The merchant reference sent to the provider, unique per attempt.
+    pub(crate) reference: String,
+    /// `created`, `captured`, `canceled`, `failed` (the last known state).
+    pub(crate) status: String,
+}
+
+/// How many online payments order `order_id` has had (to number the next attempt).
+pub(crate) fn online_attempts(conn: &Connection, order_id: i64) -> rusqlite::Result<i64> {
+    conn.query_row(
+        "SELECT COUNT(*) FROM online_payments WHERE order_id = ?1",
+        [order_id],
+        |r| r.get(0),
+    )
+}
+
+pub(crate) fn insert_online(
+    conn: &Connection,
+    payment: &OnlinePayment,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO online_payments (provider_id, order_id, reference, status, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            payment.provider_id,
+            payment.order_id,
+            payment.reference,
+            payment.status,
+            now.to_rfc3339()
+        ],
+    )?;
+    Ok(())
+}
+
+fn online_where(conn: &Connection, column: &str, value: &str) -> rusqlite::Result<Option<OnlinePayment>> {
+    conn.query_row(
+        &format!("SELECT provider_id, order_id, reference, status FROM online_payments WHERE {column} = ?1"),
+        [value],
+        |r| {
+            Ok(OnlinePayment {
+                provider_id: r.get(0)?,
+                order_id: r.get(1)?,
+                reference: r.get(2)?,
+                status: r.get(3)?,
+            })
+        },
+    )
+    .optional()
+}
+
+pub(crate) fn online_by_reference(
+    conn: &Connection,
+    reference: &str,
+) -> rusqlite::Result<Option<OnlinePayment>> {
+    online_where(conn, "reference", reference)
+}
+
+pub(crate) fn online_by_provider_id(conn: &Connection, id: &str) -> rusqlite::Result<Option<OnlinePayment>> {
+    online_where(conn, "provider_id", id)
+}
+
+pub(crate) fn set_online_status(conn: &Connection, provider_id: &str, status: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE online_payments SET status = ?1 WHERE provider_id = ?2",
+        params![status, provider_id],
+    )?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -268,6 +351,38 @@ mod tests {
         assert_eq!(by_owner(&conn, "iss|sub").unwrap().len(), 1);
         assert!(by_owner(&conn, "other").unwrap().is_empty());
         assert_eq!(all(&conn).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn online_payments_are_found_by_either_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = open(&dir.path().join("o.sqlite")).unwrap();
+        let order = insert(&mut conn, &sample(), Utc::now(), |id| Some(format!("ref-{id}")))
+            .unwrap()
+            .unwrap();
+        assert_eq!(online_attempts(&conn, order.id).unwrap(), 0);
+        let payment = OnlinePayment {
+            provider_id: "sim00000001".into(),
+            order_id: order.id,
+            reference: "WB-2026-00001-1".into(),
+            status: "created".into(),
+        };
+        insert_online(&conn, &payment, Utc::now()).unwrap();
+        assert_eq!(online_attempts(&conn, order.id).unwrap(), 1);
+        assert_eq!(
+            online_by_reference(&conn, "WB-2026-00001-1").unwrap(),
+            Some(payment.clone())
+        );
+        set_online_status(&conn, "sim00000001", "captured").unwrap();
+        let found = online_by_provider_id(&conn, "sim00000001").unwrap().unwrap();
+        assert_eq!(found.status, "captured");
+        assert!(online_by_provider_id(&conn, "sim00000002").unwrap().is_none());
+        // A reference is used once.
+        let again = OnlinePayment {
+            provider_id: "sim00000002".into(),
+            ..payment
+        };
+        assert!(insert_online(&conn, &again, Utc::now()).is_err());
     }
 
     #[test]

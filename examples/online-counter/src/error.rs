@@ -30,6 +30,12 @@ pub enum Error {
     /// The e-mail could not be queued.
     #[error("e-mail: {0}")]
     Mail(String),
+    /// The online payment could not be started or confirmed.
+    #[error("online payment: {0}")]
+    Payment(String),
+    /// The certificate could not be sealed.
+    #[error("seal: {0}")]
+    Seal(String),
     /// The sedex message could not be sent.
     #[error("sedex: {0}")]
     Sedex(String),

@@ -38,11 +38,11 @@ const TEXTS: &[(&str, [&str; 5])] = &[
     (
         "home_intro",
         [
-            "Bestellen Sie Ihre Wohnsitzbestätigung online. Sie melden sich mit verifizierter AHV-Nummer an, bezahlen die Gebühr von CHF 20.00 mit QR-Rechnung und erhalten die Bestätigung als PDF per E-Mail.",
-            "Commandez votre attestation de domicile en ligne. Vous vous connectez avec un numéro AVS vérifié, payez l'émolument de CHF 20.00 par QR-facture et recevez l'attestation en PDF par e-mail.",
-            "Ordinate il vostro certificato di domicilio online. Accedete con un numero AVS verificato, pagate l'emolumento di CHF 20.00 con la QR-fattura e ricevete il certificato in PDF per e-mail.",
-            "Empustai Vossa attestaziun da domicil online. Vus As annunziais cun in numer AVS verifitgà, pajais la taxa da CHF 20.00 cun il quint QR e retschavais l'attestaziun sco PDF per e-mail.",
-            "Order your residence certificate online. You log in with a verified AHV number, pay the fee of CHF 20.00 by QR-bill and receive the certificate as a PDF by e-mail.",
+            "Bestellen Sie Ihre Wohnsitzbestätigung online. Sie melden sich mit verifizierter AHV-Nummer an, bezahlen die Gebühr von CHF 20.00 online oder mit QR-Rechnung und erhalten die Bestätigung als PDF per E-Mail.",
+            "Commandez votre attestation de domicile en ligne. Vous vous connectez avec un numéro AVS vérifié, payez l'émolument de CHF 20.00 en ligne ou par QR-facture et recevez l'attestation en PDF par e-mail.",
+            "Ordinate il vostro certificato di domicilio online. Accedete con un numero AVS verificato, pagate l'emolumento di CHF 20.00 online o con la QR-fattura e ricevete il certificato in PDF per e-mail.",
+            "Empustai Vossa attestaziun da domicil online. Vus As annunziais cun in numer AVS verifitgà, pajais la taxa da CHF 20.00 online u cun il quint QR e retschavais l'attestaziun sco PDF per e-mail.",
+            "Order your residence certificate online. You log in with a verified AHV number, pay the fee of CHF 20.00 online or by QR-bill and receive the certificate as a PDF by e-mail.",
         ],
     ),
     (
@@ -361,6 +361,86 @@ const TEXTS: &[(&str, [&str; 5])] = &[
         ],
     ),
     (
+        "pay_online",
+        [
+            "Online bezahlen",
+            "Payer en ligne",
+            "Pagare online",
+            "Pajar online",
+            "Pay online",
+        ],
+    ),
+    (
+        "pay_online_note",
+        [
+            "Sie bezahlen beim Zahlungsdienstleister und kehren danach hierher zurück; die Bestätigung folgt gleich nach der Zahlung.",
+            "Vous payez auprès du prestataire de paiement puis revenez ici ; l'attestation suit dès le paiement.",
+            "Pagate presso il fornitore di servizi di pagamento e poi tornate qui; il certificato segue subito dopo il pagamento.",
+            "Vus pajais tar il purschider da pajaments e turnais suenter qua; l'attestaziun suonda directamain suenter il pajament.",
+            "You pay at the payment service provider and then come back here; the certificate follows right after the payment.",
+        ],
+    ),
+    (
+        "pay_by_bill",
+        [
+            "Oder mit QR-Rechnung bezahlen",
+            "Ou payer par QR-facture",
+            "Oppure pagare con la QR-fattura",
+            "U pajar cun il quint QR",
+            "Or pay by QR-bill",
+        ],
+    ),
+    (
+        "online_paid",
+        [
+            "Ihre Online-Zahlung ist eingegangen. Vielen Dank!",
+            "Votre paiement en ligne a été reçu. Merci !",
+            "Il vostro pagamento online è stato ricevuto. Grazie!",
+            "Voss pajament online è arrivà. Grazia fitg!",
+            "Your online payment has been received. Thank you!",
+        ],
+    ),
+    (
+        "online_canceled",
+        [
+            "Sie haben die Online-Zahlung abgebrochen; es wurde nichts belastet. Sie können es noch einmal versuchen oder mit der QR-Rechnung bezahlen.",
+            "Vous avez annulé le paiement en ligne ; rien n'a été débité. Vous pouvez réessayer ou payer par QR-facture.",
+            "Avete annullato il pagamento online; non è stato addebitato nulla. Potete riprovare o pagare con la QR-fattura.",
+            "Vus avais interrut il pajament online; nagut n'è vegnì debità. Vus pudais empruvar anc ina giada u pajar cun il quint QR.",
+            "You canceled the online payment; nothing was charged. You can try again or pay by QR-bill.",
+        ],
+    ),
+    (
+        "online_failed",
+        [
+            "Die Online-Zahlung ist fehlgeschlagen; es wurde nichts belastet. Sie können es noch einmal versuchen oder mit der QR-Rechnung bezahlen.",
+            "Le paiement en ligne a échoué ; rien n'a été débité. Vous pouvez réessayer ou payer par QR-facture.",
+            "Il pagamento online non è riuscito; non è stato addebitato nulla. Potete riprovare o pagare con la QR-fattura.",
+            "Il pajament online n'è betg reussì; nagut n'è vegnì debità. Vus pudais empruvar anc ina giada u pajar cun il quint QR.",
+            "The online payment failed; nothing was charged. You can try again or pay by QR-bill.",
+        ],
+    ),
+    (
+        "online_pending",
+        [
+            "Die Online-Zahlung ist noch nicht abgeschlossen. Laden Sie diese Seite in einem Moment neu.",
+            "Le paiement en ligne n'est pas encore terminé. Rechargez cette page dans un instant.",
+            "Il pagamento online non è ancora concluso. Ricaricate questa pagina tra un momento.",
+            "Il pajament online n'è anc betg terminà. Chargiai danovamain questa pagina en in mument.",
+            "The online payment is not completed yet. Reload this page in a moment.",
+        ],
+    ),
+    (
+        "online_error",
+        [
+            "Der Zahlungsdienst ist im Moment nicht erreichbar. Bitte versuchen Sie es später noch einmal oder bezahlen Sie mit der QR-Rechnung.",
+            "Le service de paiement n'est pas joignable pour le moment. Veuillez réessayer plus tard ou payer par QR-facture.",
+            "Il servizio di pagamento non è raggiungibile al momento. Riprovate più tardi o pagate con la QR-fattura.",
+            "Il servetsch da pajament n'è betg cuntanschibel per il mument. Empruvai per plaschair pli tard anc ina giada u pajai cun il quint QR.",
+            "The payment service cannot be reached at the moment. Please try again later or pay by QR-bill.",
+        ],
+    ),
+    (
         "pay_note",
         [
             "Die Bestellung wird bearbeitet, sobald die Zahlung bei der Gemeinde eingegangen ist.",
@@ -381,13 +461,13 @@ const TEXTS: &[(&str, [&str; 5])] = &[
         ],
     ),
     (
-        "not_sealed",
+        "seal_note",
         [
-            "Hinweis: Diese Demo-Bestätigung ist noch nicht elektronisch gesiegelt (PAdES-Siegel mit egov-sign folgt).",
-            "Remarque : cette attestation de démonstration n'est pas encore scellée électroniquement (le sceau PAdES avec egov-sign suivra).",
-            "Nota: questo certificato dimostrativo non è ancora sigillato elettronicamente (il sigillo PAdES con egov-sign seguirà).",
-            "Remartga: questa attestaziun da demonstraziun n'è anc betg sigillada electronicamain (il sigil PAdES cun egov-sign suonda).",
-            "Note: this demo certificate is not yet electronically sealed (the PAdES seal with egov-sign comes later).",
+            "Hinweis: Die Bestätigung trägt das elektronische Siegel der Gemeinde (PAdES, Demo-Schlüssel; prüfbar mit egov sign verify und /seal-ca.pem).",
+            "Remarque : l'attestation porte le sceau électronique de la commune (PAdES, clé de démonstration ; vérifiable avec egov sign verify et /seal-ca.pem).",
+            "Nota: il certificato porta il sigillo elettronico del comune (PAdES, chiave dimostrativa; verificabile con egov sign verify e /seal-ca.pem).",
+            "Remartga: l'attestaziun porta il sigil electronic da la vischnanca (PAdES, clav da demonstraziun; verifitgabla cun egov sign verify e /seal-ca.pem).",
+            "Note: the certificate carries the municipality's electronic seal (PAdES, demo key; check it with egov sign verify and /seal-ca.pem).",
         ],
     ),
     ("mail", ["E-Mail", "E-mail", "E-mail", "E-mail", "E-mail"]),

@@ -4,9 +4,11 @@
 //! 1. Login with egov-eid (the in-process login simulator); the order page needs a verified AHV
 //!    number (AGOV 400), a lower level gets a step-up login.
 //! 2. A form prefilled from the identity, in de/fr/it/rm/en, checked on the server.
-//! 3. The fee of CHF 20.00 as a QR-bill PDF (egov-pay); a camt.054 uploaded on the admin page marks
-//!    the order paid (egov-pay camt + reconcile).
-//! 4. The certificate PDF (not sealed yet), an e-mail through the egov-notify outbox into a local
+//! 3. The fee of CHF 20.00 online through a payment service provider (the egov-pay payment
+//!    simulator by default, Datatrans or Saferpay by configuration), or as a QR-bill PDF
+//!    (egov-pay); a camt.054 uploaded on the admin page marks the order paid (egov-pay camt +
+//!    reconcile).
+//! 4. The certificate PDF sealed with PAdES (a demo seal key and CA made on first run), an e-mail through the egov-notify outbox into a local
 //!    mailbox, and a report with an eCH-0058 v5 header to the canton over the sedex simulator.
 //!
 //! ```no_run
@@ -23,7 +25,9 @@ mod db;
 mod error;
 mod html;
 mod i18n;
+mod online;
 mod payment;
+mod seal;
 mod services;
 mod web;
 
@@ -35,11 +39,12 @@ use egov_eid::web::{EidWeb, WebConfig};
 use egov_eid::{ClientAuth, HttpClient, ProviderConfig, RelyingParty, Secret};
 use egov_notify::channel::{FileTransport, Sender};
 use egov_notify::outbox::{Channels, Outbox, SqliteOutbox, SystemClock, Worker, WorkerConfig};
+use egov_pay::provider::{Datatrans, PaymentProvider, Saferpay, SimulatedProvider};
 use egov_pay::reconcile::Ledger;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-pub use config::Config;
+pub use config::{Config, PaymentSetting};
 pub use error::Error;
 
 /// A running online counter; [`Running::shutdown`] stops it gracefully.
@@ -162,6 +167,20 @@ pub async fn start(config: Config) -> Result<Running, Error> {
         sedex.folder(&config.sedex_sender, "receipts"),
     );
 
+    // 5. The seal on the certificates (a demo key and CA, made on first run).
+    let seal = seal::Seal::open_or_create(&data.join("seal"), &config.municipality)?;
+
+    // 6. Online payment: the simulator's page is served by this server, under SIMULATOR_PATH.
+    let payment_error = |e: egov_pay::provider::ProviderError| Error::Payment(e.to_string());
+    let (provider, simulator): (Arc<dyn PaymentProvider>, Option<SimulatedProvider>) = match &config.payment {
+        PaymentSetting::Simulator => {
+            let sim = SimulatedProvider::new(&format!("{url}{}", online::SIMULATOR_PATH));
+            (Arc::new(sim.clone()), Some(sim))
+        }
+        PaymentSetting::Datatrans(c) => (Arc::new(Datatrans::new(c.clone()).map_err(payment_error)?), None),
+        PaymentSetting::Saferpay(c) => (Arc::new(Saferpay::new(c.clone()).map_err(payment_error)?), None),
+    };
+
     let poll = config.poll_interval;
     let state = web::AppState {
         web,
@@ -175,6 +194,10 @@ pub async fn start(config: Config) -> Result<Running, Error> {
             sedex_outbox,
             tracker,
             ledger: Mutex::new(Ledger::new()),
+            provider,
+            public_url: url.clone(),
+            confirm_lock: tokio::sync::Mutex::new(()),
+            seal,
         }),
     };
     let (stop, stopped) = watch::channel(false);
@@ -207,7 +230,7 @@ pub async fn start(config: Config) -> Result<Running, Error> {
     }));
 
     let mut server_stop = stopped;
-    let app = web::router(state);
+    let app = web::router(state, simulator.as_ref());
     tasks.push(tokio::spawn(async move {
         let shutdown = async move {
             let _ = server_stop.changed().await;

@@ -5,7 +5,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use axum::Form;
 use axum::Router;
-use axum::extract::{FromRef, FromRequestParts, Multipart, Path, Request, State};
+use axum::body::Bytes;
+use axum::extract::{FromRef, FromRequestParts, Multipart, Path, Query, RawQuery, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
@@ -18,6 +19,7 @@ use egov_eid::web::{CurrentUser, EidWeb, RequireLoa, level};
 use egov_notify::channel::FileTransport;
 use egov_notify::outbox::{Outbox, SqliteOutbox};
 use egov_notify::template::Template;
+use egov_pay::provider::{PaymentProvider, SimulatedProvider, WebhookEvent, WebhookRequest};
 use egov_pay::reconcile::Ledger;
 use egov_sedex::Tracker;
 use rusqlite::Connection;
@@ -28,6 +30,7 @@ use crate::config::Config;
 use crate::db::{self, NewOrder, Order};
 use crate::html::{esc, page};
 use crate::i18n::{self, t};
+use crate::online;
 use crate::{Error, payment, services};
 
 const LANG_COOKIE: &str = "oc_lang";
@@ -43,10 +46,18 @@ pub(crate) struct App {
     pub(crate) sedex_outbox: egov_sedex::Outbox,
     pub(crate) tracker: Tracker,
     pub(crate) ledger: Mutex<Ledger>,
+    /// The payment service provider of "Pay online".
+    pub(crate) provider: Arc<dyn PaymentProvider>,
+    /// The origin the browser and the provider reach this server at.
+    pub(crate) public_url: String,
+    /// Serialises the confirmations of online payments.
+    pub(crate) confirm_lock: tokio::sync::Mutex<()>,
+    /// The municipality's seal on the certificates.
+    pub(crate) seal: crate::seal::Seal,
 }
 
 impl App {
-    fn db(&self) -> MutexGuard<'_, Connection> {
+    pub(crate) fn db(&self) -> MutexGuard<'_, Connection> {
         self.db.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
@@ -116,21 +127,29 @@ async fn remember_language(request: Request, next: Next) -> Response {
     response
 }
 
-pub(crate) fn router(state: AppState) -> Router {
-    Router::new()
+pub(crate) fn router(state: AppState, simulator: Option<&SimulatedProvider>) -> Router {
+    let mut router = Router::new()
         .route("/", get(home))
         .route("/health", get(health))
         .route("/order", get(order_form).post(order_submit))
         .route("/orders", get(my_orders))
         .route("/orders/{id}", get(order_page))
         .route("/orders/{id}/qr-bill.pdf", get(bill_pdf))
+        .route("/seal-ca.pem", get(seal_ca))
         .route("/orders/{id}/certificate.pdf", get(certificate_pdf))
+        .route("/orders/{id}/pay-online", post(pay_online))
+        .route("/orders/{id}/online-payment", get(payment_return))
+        .route(online::WEBHOOK_PATH, post(payment_webhook))
         .route("/admin", get(admin))
         .route("/admin/camt", post(admin_camt))
         .route("/admin/orders/{id}/camt054.xml", get(sample_camt))
         .route("/mail", get(mail_page))
         .route("/mail/{id}", get(mail_raw))
-        .merge(state.web.router())
+        .merge(state.web.router());
+    if let Some(sim) = simulator {
+        router = router.nest_service(online::SIMULATOR_PATH, sim.router());
+    }
+    router
         .fallback(not_found)
         .layer(middleware::from_fn(remember_language))
         .with_state(state)
@@ -541,11 +560,19 @@ fn status_text(lang: Language, order: &Order) -> &'static str {
     }
 }
 
+/// The order page's query: `?online=` after an online payment attempt.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct OrderPageQuery {
+    online: Option<String>,
+}
+
 async fn order_page(
     State(state): State<AppState>,
     Lang(lang): Lang,
     CurrentUser(session): CurrentUser,
     Path(id): Path<i64>,
+    Query(query): Query<OrderPageQuery>,
 ) -> Response {
     let order = match owned_order(&state, &session, id) {
         Ok(Some(o)) => o,
@@ -589,10 +616,31 @@ async fn order_page(
         reference_label = esc(t(lang, "reference")),
         reference = payment::grouped(&order.reference),
     );
+    // The result of an online payment attempt; "paid" only when the order really is.
+    let notice = match query.online.as_deref() {
+        Some("paid") if paid => Some(("note", "status", "online_paid")),
+        Some("canceled") if !paid => Some(("errors", "alert", "online_canceled")),
+        Some("failed") if !paid => Some(("errors", "alert", "online_failed")),
+        Some("pending") if !paid => Some(("note", "status", "online_pending")),
+        Some("error") if !paid => Some(("errors", "alert", "online_error")),
+        _ => None,
+    };
+    if let Some((class, role, key)) = notice {
+        let _ = write!(
+            body,
+            "<div class=\"{class}\" role=\"{role}\" id=\"online-result\"><p>{}</p></div>",
+            esc(t(lang, key))
+        );
+    }
     if !paid {
         let _ = write!(
             body,
-            "<p><a class=\"button\" href=\"/orders/{id}/qr-bill.pdf?lang={code}\">{download}</a></p><p>{note}</p>",
+            "<form method=\"post\" action=\"/orders/{id}/pay-online\"><button type=\"submit\">{pay_online}</button></form>\
+             <p>{online_note}</p><h3>{by_bill}</h3>\
+             <p><a class=\"button secondary\" href=\"/orders/{id}/qr-bill.pdf?lang={code}\">{download}</a></p><p>{note}</p>",
+            pay_online = esc(t(lang, "pay_online")),
+            online_note = esc(t(lang, "pay_online_note")),
+            by_bill = esc(t(lang, "pay_by_bill")),
             code = lang.code(),
             download = esc(t(lang, "download_bill")),
             note = esc(t(lang, "pay_note")),
@@ -604,7 +652,7 @@ async fn order_page(
             body,
             "<p><a class=\"button\" href=\"/orders/{id}/certificate.pdf\">{}</a></p><p class=\"note\">{}</p>",
             esc(t(lang, "download_certificate")),
-            esc(t(lang, "not_sealed"))
+            esc(t(lang, "seal_note"))
         );
     } else {
         let _ = write!(body, "<p>{}</p>", esc(t(lang, "not_yet")));
@@ -700,10 +748,129 @@ async fn certificate_pdf(
     let Some(paid_at) = order.paid_at else {
         return error_page(lang, StatusCode::CONFLICT, "not_yet");
     };
-    pdf_response(
-        certificate::pdf(&order, &state.app.config, paid_at.date_naive()),
-        &format!("{}.pdf", order.number()),
+    let pdf = certificate::pdf(&order, &state.app.config, paid_at.date_naive());
+    match state.app.seal.seal(&pdf).await {
+        Ok(sealed) => pdf_response(sealed, &format!("{}.pdf", order.number())),
+        Err(e) => internal(lang, &e),
+    }
+}
+
+/// The demo root CA of the seal, to verify a certificate: `egov sign verify cert.pdf --trust seal-ca.pem`.
+async fn seal_ca(State(state): State<AppState>) -> Response {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/x-pem-file")],
+        state.app.seal.ca_pem().to_owned(),
     )
+        .into_response()
+}
+
+/// "Pay online": registers a payment at the provider and sends the browser to its page.
+async fn pay_online(
+    State(state): State<AppState>,
+    Lang(lang): Lang,
+    CurrentUser(session): CurrentUser,
+    Path(id): Path<i64>,
+) -> Response {
+    let order = match owned_order(&state, &session, id) {
+        Ok(Some(o)) => o,
+        Ok(None) => return error_page(lang, StatusCode::NOT_FOUND, "not_found"),
+        Err(e) => return internal(lang, &e),
+    };
+    if order.paid_at.is_some() {
+        return Redirect::to(&format!("/orders/{id}")).into_response();
+    }
+    match online::begin(&state, &order, lang).await {
+        Ok(page) => Redirect::to(&page).into_response(),
+        Err(e) => {
+            tracing::warn!(order = id, error = %e, "online payment not started");
+            Redirect::to(&format!("/orders/{id}?online=error")).into_response()
+        }
+    }
+}
+
+/// The return URL's query: the merchant reference of the attempt.
+#[derive(Debug, Deserialize)]
+struct ReturnQuery {
+    #[serde(rename = "ref")]
+    reference: String,
+}
+
+/// The browser comes back from the provider: the outcome is what the provider confirms
+/// server-side, never what the URL says.
+async fn payment_return(
+    State(state): State<AppState>,
+    Lang(lang): Lang,
+    Path(id): Path<i64>,
+    Query(query): Query<ReturnQuery>,
+) -> Response {
+    let found = db::online_by_reference(&state.app.db(), &query.reference);
+    let payment = match found {
+        Ok(Some(p)) if p.order_id == id => p,
+        Ok(_) => return error_page(lang, StatusCode::NOT_FOUND, "not_found"),
+        Err(e) => return internal(lang, &e.into()),
+    };
+    let code = match online::confirm(&state, &payment).await {
+        Ok(confirmed) => confirmed.code(),
+        Err(e) => {
+            tracing::warn!(order = id, error = %e, "online payment not confirmed");
+            "error"
+        }
+    };
+    Redirect::to(&format!("/orders/{id}?online={code}")).into_response()
+}
+
+/// The provider's webhook: verified (signature, shape) before anything is looked up, then the
+/// payment is confirmed with the provider like on the return page.
+async fn payment_webhook(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Response {
+    let mut request = WebhookRequest::new(&headers, &body);
+    if let Some(q) = query.as_deref() {
+        request = request.with_query(q);
+    }
+    let event = match state.app.provider.verify_webhook(&request) {
+        Ok(event) => event,
+        Err(e) => {
+            tracing::warn!(error = %e, "webhook rejected");
+            return (StatusCode::BAD_REQUEST, "webhook rejected").into_response();
+        }
+    };
+    let found = {
+        let conn = state.app.db();
+        match &event {
+            WebhookEvent::Verified {
+                transaction_id,
+                reference,
+                ..
+            } => match db::online_by_provider_id(&conn, transaction_id) {
+                Ok(None) => reference
+                    .as_deref()
+                    .map_or(Ok(None), |r| db::online_by_reference(&conn, r)),
+                other => other,
+            },
+            WebhookEvent::ConfirmRequired { reference } => db::online_by_reference(&conn, reference),
+            _ => Ok(None),
+        }
+    };
+    let payment = match found {
+        Ok(Some(p)) => p,
+        Ok(None) => return (StatusCode::NOT_FOUND, "unknown payment").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "webhook lookup");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    match online::confirm(&state, &payment).await {
+        Ok(confirmed) => (StatusCode::OK, confirmed.code()).into_response(),
+        Err(e) => {
+            tracing::warn!(order = payment.order_id, error = %e, "webhook not confirmed");
+            // Not 2xx: the provider delivers it again later.
+            (StatusCode::BAD_GATEWAY, "not confirmed").into_response()
+        }
+    }
 }
 
 async fn admin(State(state): State<AppState>, Lang(lang): Lang) -> Response {
@@ -863,8 +1030,11 @@ pub(crate) async fn fulfil(state: &AppState, id: i64) -> Result<(), Error> {
         return Ok(());
     };
     tracing::info!(order = id, "order paid");
-    let pdf = certificate::pdf(&order, &state.app.config, now.date_naive());
     let app = &state.app;
+    let pdf = app
+        .seal
+        .seal(&certificate::pdf(&order, &app.config, now.date_naive()))
+        .await?;
     let mail_id = services::send_certificate_mail(&app.mail_outbox, &app.template, &order, pdf).await?;
     db::set_mail(&app.db(), id, &mail_id)?;
     tracing::info!(order = id, mail = %mail_id, "certificate e-mail queued");

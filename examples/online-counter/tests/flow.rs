@@ -251,6 +251,18 @@ async fn a_resident_orders_pays_and_gets_the_certificate() {
             .text()
             .contains("<576F686E7369747A62657374E4746967756E67>")
     );
+    // Sealed by the municipality: valid against the demo root the server offers, and only that.
+    let ca = browser.get(&format!("{base}/seal-ca.pem")).await;
+    let anchors = egov_sign::Certificate::chain_from_pem(&ca.body).unwrap();
+    let report = egov_sign::verify_pdf(&certificate.body, &egov_sign::VerifyOptions::new(anchors)).unwrap();
+    assert!(report.all_valid(), "{report:?}");
+    assert_eq!(report.signatures.len(), 1);
+    let mut tampered = certificate.body.clone();
+    let at = tampered.windows(11).position(|w| w == b"Anna Muster").unwrap();
+    tampered[at] = b'E';
+    let anchors = egov_sign::Certificate::chain_from_pem(&ca.body).unwrap();
+    let report = egov_sign::verify_pdf(&tampered, &egov_sign::VerifyOptions::new(anchors)).unwrap();
+    assert!(!report.all_valid(), "a changed name breaks the seal");
 
     // The e-mail in the mailbox: German (the language of the order), with the PDF attached.
     let mail = browser.get(&format!("{base}/mail")).await.text();
@@ -344,5 +356,215 @@ async fn bad_camt_files_are_refused_with_a_reason() {
     let missing = browser.get(&format!("{base}/no-such-page")).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(missing.text().contains("This page does not exist."));
+    running.shutdown().await;
+}
+
+/// Logs `person` in (German pages) and orders a certificate; returns the order page's URL.
+async fn ordered(browser: &mut Browser, base: &str) -> String {
+    let mut logins = VecDeque::from(["anna"]);
+    let form = browser.follow(base, format!("{base}/order"), &mut logins).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.text());
+    let mut fields = vec![
+        ("given_name", "Anna"),
+        ("family_name", "Muster"),
+        ("birth_date", "1985-03-14"),
+        ("email", "anna.muster@example.ch"),
+    ];
+    fields.extend_from_slice(&ADDRESS);
+    let created = browser.post_form(&format!("{base}/order"), &fields).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.text());
+    format!("{base}{}", created.location.unwrap())
+}
+
+/// "Pay online" on the order page: returns the simulator's payment page URL.
+async fn pay_online(browser: &mut Browser, base: &str, order_url: &str) -> String {
+    let started = browser.post_form(&format!("{order_url}/pay-online"), &[]).await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.text());
+    let page = started.location.unwrap();
+    assert!(
+        page.starts_with(&format!("{base}/payment-simulator/pay/")),
+        "{page}"
+    );
+    page
+}
+
+/// Chooses `outcome` on the simulator's page; returns the return URL it redirects to.
+async fn choose(browser: &mut Browser, base: &str, page_url: &str, outcome: &str) -> String {
+    let page = browser.get(page_url).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.text().contains(&format!("value=\"{outcome}\"")),
+        "{}",
+        page.text()
+    );
+    let done = browser.post_form(page_url, &[("outcome", outcome)]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text());
+    let back = done.location.unwrap();
+    assert!(back.starts_with(&format!("{base}/orders/")), "{back}");
+    back
+}
+
+fn eml_count(running: &Running) -> usize {
+    std::fs::read_dir(running.data_dir().join("mailbox").join("new"))
+        .map(Iterator::count)
+        .unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn paying_online_pays_the_order_once() {
+    let (running, _dir) = counter().await;
+    let base = running.url().to_owned();
+    let mut browser = Browser::new("de");
+    let order_url = ordered(&mut browser, &base).await;
+    let html = browser.get(&order_url).await.text();
+    assert!(html.contains("Online bezahlen") && html.contains("Oder mit QR-Rechnung bezahlen"));
+
+    let page_url = pay_online(&mut browser, &base, &order_url).await;
+    let back = choose(&mut browser, &base, &page_url, "pay").await;
+
+    // The signed webhook arrived before the browser returns: the order is paid already.
+    let html = browser.get(&order_url).await.text();
+    assert!(html.contains("Bezahlt"), "{html}");
+    assert!(
+        !html.contains("action=\"/orders/"),
+        "no payment buttons on a paid order"
+    );
+
+    // The return page confirms with the provider and shows the result.
+    let result = browser.follow(&base, back.clone(), &mut VecDeque::new()).await;
+    assert!(result.url.ends_with("?online=paid"), "{}", result.url);
+    assert!(result.text().contains("Ihre Online-Zahlung ist eingegangen."));
+    let certificate = browser.get(&format!("{order_url}/certificate.pdf")).await;
+    assert_eq!(certificate.status, StatusCode::OK);
+    assert!(certificate.body.starts_with(b"%PDF-"));
+
+    // A second return (reload) does nothing twice: one e-mail, one report to the canton.
+    let again = browser.follow(&base, back, &mut VecDeque::new()).await;
+    assert!(again.url.ends_with("?online=paid"), "{}", again.url);
+    for _ in 0..100 {
+        if eml_count(&running) > 0
+            && browser
+                .get(&order_url)
+                .await
+                .text()
+                .contains("id=\"sedex-receipt\">100")
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(eml_count(&running), 1);
+    let inbox = egov_sedex::Inbox::new(running.data_dir().join("sedex").join("T2-ZH-1").join("inbox"));
+    assert_eq!(inbox.pending().unwrap().len(), 1);
+    // The simulator does not take a second choice either.
+    let twice = browser.post_form(&page_url, &[("outcome", "pay")]).await;
+    assert_eq!(twice.status, StatusCode::CONFLICT);
+    running.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_canceled_or_failed_online_payment_leaves_the_order_open() {
+    let (running, _dir) = counter().await;
+    let base = running.url().to_owned();
+    let mut browser = Browser::new("en");
+    let order_url = ordered(&mut browser, &base).await;
+
+    let page_url = pay_online(&mut browser, &base, &order_url).await;
+    let back = choose(&mut browser, &base, &page_url, "cancel").await;
+    let result = browser.follow(&base, back, &mut VecDeque::new()).await;
+    assert!(result.url.ends_with("?online=canceled"), "{}", result.url);
+    let html = result.text();
+    assert!(html.contains("You canceled the online payment"), "{html}");
+    assert!(html.contains("Awaiting payment"), "{html}");
+    assert!(
+        html.contains("/pay-online") && html.contains("/qr-bill.pdf"),
+        "both ways stay open"
+    );
+    let early = browser.get(&format!("{order_url}/certificate.pdf")).await;
+    assert_eq!(early.status, StatusCode::CONFLICT);
+
+    // Try again: a failure, then a payment that goes through.
+    let second = pay_online(&mut browser, &base, &order_url).await;
+    assert_ne!(second, page_url, "a new attempt is a new payment");
+    let back = choose(&mut browser, &base, &second, "fail").await;
+    let result = browser.follow(&base, back, &mut VecDeque::new()).await;
+    assert!(result.url.ends_with("?online=failed"), "{}", result.url);
+    assert!(result.text().contains("The online payment failed"));
+    assert_eq!(
+        browser.get(&format!("{order_url}/certificate.pdf")).await.status,
+        StatusCode::CONFLICT
+    );
+
+    let third = pay_online(&mut browser, &base, &order_url).await;
+    let back = choose(&mut browser, &base, &third, "pay").await;
+    let result = browser.follow(&base, back, &mut VecDeque::new()).await;
+    assert!(result.url.ends_with("?online=paid"), "{}", result.url);
+    assert_eq!(
+        browser.get(&format!("{order_url}/certificate.pdf")).await.status,
+        StatusCode::OK
+    );
+    running.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forged_webhook_is_rejected() {
+    let (running, _dir) = counter().await;
+    let base = running.url().to_owned();
+    let mut browser = Browser::new("de");
+    let order_url = ordered(&mut browser, &base).await;
+    let page_url = pay_online(&mut browser, &base, &order_url).await;
+    let id = page_url.rsplit('/').next().unwrap().to_owned();
+
+    // What the provider would send for a settled payment, but not signed with its key.
+    let body = serde_json::json!({
+        "transactionId": id,
+        "type": "payment",
+        "status": "settled",
+        "currency": "CHF",
+        "detail": { "authorize": { "amount": 2000 } },
+    })
+    .to_string();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    let forged = egov_pay::provider::sign_webhook(
+        &egov_pay::provider::WebhookKey::random(),
+        u64::try_from(now).unwrap(),
+        body.as_bytes(),
+    );
+    let http = reqwest::Client::new();
+    for signature in [Some(forged), Some("t=1,s0=00".to_owned()), None] {
+        let mut request = http
+            .post(format!("{base}/payment-webhook"))
+            .header("content-type", "application/json")
+            .body(body.clone());
+        if let Some(s) = &signature {
+            request = request.header(egov_pay::provider::SIGNATURE_HEADER, s);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{signature:?}");
+    }
+
+    let html = browser.get(&order_url).await.text();
+    assert!(html.contains("/pay-online"), "still open: {html}");
+    assert!(!html.contains("class=\"status paid\""), "{html}");
+    assert_eq!(
+        browser.get(&format!("{order_url}/certificate.pdf")).await.status,
+        StatusCode::CONFLICT
+    );
+    // Nor does the return URL of the attempt: the provider still says "initialized".
+    let number = html
+        .split("WB-")
+        .nth(1)
+        .and_then(|rest| rest.split(|c: char| !(c.is_ascii_digit() || c == '-')).next())
+        .unwrap();
+    let back = format!("{order_url}/online-payment?ref=WB-{number}-1");
+    let result = browser.follow(&base, back, &mut VecDeque::new()).await;
+    assert!(result.url.ends_with("?online=pending"), "{}", result.url);
+    assert!(!result.text().contains("class=\"status paid\""));
+    let unknown = browser.get(&format!("{order_url}/online-payment?ref=WB-x")).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
     running.shutdown().await;
 }

@@ -10,6 +10,7 @@
 //! | [`SmtpTransport`] | e-mail over SMTP (lettre): STARTTLS, implicit TLS or none, auth, a pool |
 //! | [`FileTransport`] | e-mail as `.eml` files in a maildir-style folder, for development |
 //! | [`InMemoryChannel`] | e-mail and SMS kept in memory, with simulated outcomes (tests, test mode) |
+//! | `AspsmsGateway`, `EcallGateway` | SMS over the ASPSMS and eCall HTTP APIs (feature `sms-http`) |
 
 use std::fmt;
 
@@ -21,11 +22,18 @@ use crate::recipient::EmailAddress;
 
 mod email;
 mod file;
+#[cfg(feature = "sms-http")]
+mod gateway;
 mod memory;
 mod smtp;
 
 pub use email::{IDEMPOTENCY_HEADER, build_email};
 pub use file::FileTransport;
+#[cfg(feature = "sms-http")]
+pub use gateway::{
+    ASPSMS_BASE_URL, AspsmsConfig, AspsmsGateway, DeliveryReport, ECALL_BASE_URL, EcallConfig, EcallGateway,
+    GatewayError, ReportStatus,
+};
 pub use memory::{InMemoryChannel, SentMessage, Simulation};
 pub use smtp::{Security, SmtpConfig, SmtpTransport, classify_smtp_error};
 

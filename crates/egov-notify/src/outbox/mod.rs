@@ -17,8 +17,9 @@
 //! receivers can drop duplicates. Nothing stays in `sending` forever: an expired lease is taken
 //! over by the next worker, and a message past its deadline ends as a failure.
 //!
-//! [`OutboxStore`] is the storage trait; [`SqliteOutbox`] (feature `sqlite`, on by default)
-//! implements it. [`suite`] is a store test suite that any implementation must pass.
+//! [`OutboxStore`] is the storage trait; [`SqliteOutbox`] (feature `sqlite`, on by default) and
+//! `PostgresOutbox` (feature `postgres`, for several worker processes) implement it.
+//! [`suite`] is a store test suite that any implementation must pass.
 
 use std::fmt;
 use std::str::FromStr;
@@ -31,6 +32,8 @@ use serde::{Deserialize, Serialize};
 use crate::message::{Message, MessageId};
 
 mod clock;
+#[cfg(feature = "postgres")]
+mod postgres;
 mod rate;
 #[cfg(feature = "sqlite")]
 mod sqlite;
@@ -38,6 +41,8 @@ pub mod suite;
 mod worker;
 
 pub use clock::{Clock, FakeClock, SystemClock};
+#[cfg(feature = "postgres")]
+pub use postgres::{POSTGRES_SCHEMA_VERSION, PostgresOptions, PostgresOutbox};
 pub use rate::{Rate, RateLimiter, RateLimits};
 #[cfg(feature = "sqlite")]
 pub use sqlite::{SqliteOptions, SqliteOutbox, Synchronous};

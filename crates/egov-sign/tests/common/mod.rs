@@ -3,8 +3,8 @@
 #![allow(dead_code, unreachable_pub)]
 
 use rcgen::{
-    BasicConstraints, CertificateParams, DistinguishedName, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose,
-    RsaKeySize, SerialNumber,
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer,
+    KeyPair, KeyUsagePurpose, RsaKeySize, SerialNumber,
 };
 
 /// PEM texts of one end-entity.
@@ -26,6 +26,8 @@ pub struct Pki {
     pub person: Entity,
     /// Certificate whose key usage is keyCertSign only.
     pub no_signing_usage: Entity,
+    /// Time-stamp authority (extended key usage id-kp-timeStamping), ECDSA P-256.
+    pub tsa: Entity,
 }
 
 fn ca_params(cn: &str) -> CertificateParams {
@@ -118,7 +120,16 @@ pub fn make() -> Pki {
     .signed_by(&nosig_key, &issuer)
     .unwrap();
 
+    let tsa_key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+    let mut tsa_params = ee_params("Test Kanton Muster", "Test TSA", 0x4001, signing());
+    tsa_params.extended_key_usages = vec![ExtendedKeyUsagePurpose::TimeStamping];
+    let tsa_cert = tsa_params.signed_by(&tsa_key, &issuer).unwrap();
+
     Pki {
+        tsa: Entity {
+            key_pem: tsa_key.serialize_pem(),
+            cert_pem: tsa_cert.pem(),
+        },
         root_pem: root.pem(),
         other_root_pem: other_root.pem(),
         seal: Entity {
