@@ -21,10 +21,15 @@ OUT="${CARGO_TARGET_DIR:-$ROOT/target}/bench-ech"
 mkdir -p "$OUT"
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}/release"
 
-cargo build --quiet --release -p egov-cli
-cargo build --quiet --release -p egov-ech --features ech0045 --example voter_register
-GEN="$TARGET/examples/voter_register"
-EGOV="$TARGET/egov"
+# EGOV_BIN / EGOV_GEN_BIN: use binaries built already instead of building them here.
+if [[ -z "${EGOV_BIN:-}" ]]; then
+    cargo build --quiet --release -p egov-cli
+fi
+if [[ -z "${EGOV_GEN_BIN:-}" ]]; then
+    cargo build --quiet --release -p egov-ech --features ech0045 --example voter_register
+fi
+GEN="${EGOV_GEN_BIN:-$TARGET/examples/voter_register}"
+EGOV="${EGOV_BIN:-$TARGET/egov}"
 
 VENV="$ROOT/tests/.peers/venv"
 [[ -x "$VENV/bin/python" ]] || python3 -m venv "$VENV"
