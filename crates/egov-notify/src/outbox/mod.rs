@@ -38,6 +38,8 @@ mod rate;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 pub mod suite;
+#[cfg(feature = "webhook")]
+mod webhook;
 mod worker;
 
 pub use clock::{Clock, FakeClock, SystemClock};
@@ -46,6 +48,8 @@ pub use postgres::{POSTGRES_SCHEMA_VERSION, PostgresOptions, PostgresOutbox};
 pub use rate::{Rate, RateLimiter, RateLimits};
 #[cfg(feature = "sqlite")]
 pub use sqlite::{SqliteOptions, SqliteOutbox, Synchronous};
+#[cfg(feature = "webhook")]
+pub use webhook::{WebhookCallback, WebhookError};
 pub use worker::{Backoff, Callback, Channels, RunReport, StatusUpdate, Worker, WorkerConfig};
 
 /// The status of a message, after GOV.UK Notify's model.

@@ -152,7 +152,7 @@ pub struct StatusUpdate {
 /// Called by the worker after each recorded outcome: delivered, a failure that will be retried,
 /// or a final failure. Called after the outcome is stored, at most once per outcome (a worker
 /// that dies in between does not call); the status history in the store is the reference.
-/// An HTTP webhook with a bearer token is planned as an implementation.
+/// `WebhookCallback` (feature `webhook`) posts each change to an HTTP endpoint with a bearer token.
 #[async_trait]
 pub trait Callback: Send + Sync {
     /// A message's status changed.
