@@ -14,6 +14,7 @@
 #                               rasterise our QR-bill SVG and PDF; rqrr decodes the QR code
 #   pdfsig (poppler-utils), certutil (libnss3-tools), pyHanko (PyPI), openssl ts
 #                               judge our PAdES signatures; we judge pyHanko's; an RFC 3161 TSA
+#   aiosmtpd (PyPI), Python email   a real SMTP server writing a maildir, read back with Python
 #   PostgreSQL (Debian postgresql, a throwaway cluster on loopback)
 #                               egov-notify's PostgreSQL outbox with concurrent and killed workers
 set -euo pipefail
