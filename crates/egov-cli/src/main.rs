@@ -51,7 +51,7 @@ enum Command {
     /// Validate, inspect and convert eCH XML documents.
     #[command(subcommand)]
     Ech(ech::EchCommand),
-    /// OpenID Connect login: inspect a provider, run the login simulator.
+    /// OpenID Connect login: inspect a provider, run the login simulator, log in from the terminal.
     #[command(subcommand)]
     Eid(eid::EidCommand),
     /// Swiss QR-bill payloads: validate, decode to JSON, create QR and creditor references.
