@@ -34,8 +34,10 @@ fn discover_reports_the_simulator_usable_and_an_absent_provider_not() {
     let mut lines = BufReader::new(stdout).lines();
     let issuer = lines.next().unwrap().unwrap();
     assert!(issuer.starts_with("http://127.0.0.1:"), "{issuer}");
-    let rest: Vec<String> = lines.take(3).map(Result::unwrap).collect();
+    let rest: Vec<String> = lines.by_ref().take(3).map(Result::unwrap).collect();
     assert!(rest.iter().any(|l| l.contains("test persons")), "{rest:?}");
+    // Keep reading: a closed pipe would end the simulator at its next line of output.
+    std::thread::spawn(move || lines.for_each(drop));
 
     let o = egov(&["--json", "eid", "discover", &issuer]);
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
@@ -90,6 +92,8 @@ fn simulator(redirect_uri: &str) -> (Running, String) {
     assert!(issuer.starts_with("http://127.0.0.1:"), "{issuer}");
     // Read up to its last line: a closed pipe would make its next write fail and end it.
     assert!(lines.any(|l| l.starts_with("Ctrl-C")));
+    // And keep reading whatever it prints later.
+    std::thread::spawn(move || lines.for_each(drop));
     (running, issuer)
 }
 
