@@ -51,6 +51,8 @@
 
 mod cades;
 mod cert;
+#[cfg(feature = "demo-pki")]
+pub mod demo;
 mod digest;
 mod error;
 mod ess;

@@ -6,12 +6,10 @@
 //! sealed certificate. In production the key is in an HSM or at a remote signing service (a
 //! regulated seal under ZertES); egov-sign's `Signer` trait is the place to plug that in.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use egov_sign::demo::DemoPki;
 use egov_sign::{PadesOptions, SoftwareKey};
-use rcgen::{
-    BasicConstraints, CertificateParams, DistinguishedName, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose,
-};
 
 use crate::error::Error;
 
@@ -30,81 +28,17 @@ impl std::fmt::Debug for Seal {
     }
 }
 
-fn seal_error(what: &str) -> impl FnOnce(rcgen::Error) -> Error + '_ {
-    move |e| Error::Seal(format!("{what}: {e}"))
-}
-
-fn dn(org: &str, cn: &str) -> DistinguishedName {
-    let mut dn = DistinguishedName::new();
-    dn.push(DnType::CountryName, "CH");
-    dn.push(DnType::OrganizationName, org);
-    dn.push(DnType::CommonName, cn);
-    dn
-}
-
-/// Makes the demo CA and seal certificate; returns (CA PEM, seal key PEM, seal certificate PEM).
-fn make_demo_pki(municipality: &str) -> Result<(String, String, String), Error> {
-    let now = chrono::Utc::now();
-    let year = chrono::Datelike::year(&now);
-    let ca_key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).map_err(seal_error("CA key"))?;
-    let mut ca = CertificateParams::new(Vec::<String>::new()).map_err(seal_error("CA"))?;
-    ca.distinguished_name = dn(municipality, "Demo Root CA (not for production)");
-    ca.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
-    ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-    ca.not_before = rcgen::date_time_ymd(year - 1, 1, 1);
-    ca.not_after = rcgen::date_time_ymd(year + 10, 1, 1);
-    let ca_cert = ca.self_signed(&ca_key).map_err(seal_error("CA certificate"))?;
-    let ca_pem = ca_cert.pem();
-    let issuer = Issuer::new(ca, ca_key);
-
-    let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).map_err(seal_error("seal key"))?;
-    let mut seal = CertificateParams::new(Vec::<String>::new()).map_err(seal_error("seal"))?;
-    seal.distinguished_name = dn(municipality, &format!("{municipality} Siegel (Demo)"));
-    seal.is_ca = IsCa::ExplicitNoCa;
-    seal.key_usages = vec![
-        KeyUsagePurpose::DigitalSignature,
-        KeyUsagePurpose::ContentCommitment,
-    ];
-    seal.not_before = rcgen::date_time_ymd(year - 1, 1, 1);
-    seal.not_after = rcgen::date_time_ymd(year + 5, 1, 1);
-    let cert = seal
-        .signed_by(&key, &issuer)
-        .map_err(seal_error("seal certificate"))?;
-    Ok((ca_pem, key.serialize_pem(), cert.pem()))
-}
-
-fn write_private(path: &Path, text: &str) -> Result<(), Error> {
-    std::fs::write(path, text).map_err(Error::io(format!("writing {}", path.display())))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-            .map_err(Error::io(format!("protecting {}", path.display())))?;
-    }
-    Ok(())
-}
-
 impl Seal {
     /// Loads the seal from `dir`, making the demo PKI there on first run.
     pub(crate) fn open_or_create(dir: &Path, municipality: &str) -> Result<Self, Error> {
-        std::fs::create_dir_all(dir).map_err(Error::io(format!("creating {}", dir.display())))?;
-        let paths: [PathBuf; 3] = ["seal-ca.pem", "seal-key.pem", "seal-cert.pem"].map(|f| dir.join(f));
-        if !paths.iter().all(|p| p.exists()) {
-            let (ca, key, cert) = make_demo_pki(municipality)?;
-            std::fs::write(&paths[0], &ca).map_err(Error::io(format!("writing {}", paths[0].display())))?;
-            write_private(&paths[1], &key)?;
-            std::fs::write(&paths[2], &cert).map_err(Error::io(format!("writing {}", paths[2].display())))?;
+        let first_run = !dir.join("seal-key.pem").exists();
+        let pki = DemoPki::open_or_create(dir, municipality).map_err(|e| Error::Seal(e.to_string()))?;
+        if first_run {
             tracing::info!(folder = %dir.display(), "demo seal key and CA created");
         }
-        let read = |p: &PathBuf| std::fs::read(p).map_err(Error::io(format!("reading {}", p.display())));
-        let ca = read(&paths[0])?;
-        let key_pem = read(&paths[1])?;
-        let mut chain = read(&paths[2])?;
-        chain.extend_from_slice(&ca);
-        let key = SoftwareKey::from_pem(&key_pem, &chain).map_err(|e| Error::Seal(e.to_string()))?;
         Ok(Self {
-            key,
-            ca_pem: String::from_utf8_lossy(&ca).into_owned(),
+            key: pki.signer().map_err(|e| Error::Seal(e.to_string()))?,
+            ca_pem: String::from_utf8_lossy(&pki.ca_pem).into_owned(),
             municipality: municipality.to_owned(),
         })
     }
