@@ -252,26 +252,12 @@ pub(crate) fn run(cmd: &SignCommand, json: bool, out: &mut impl Write) -> io::Re
                         writeln!(out, "  time-stamp:    {t} by {tsa}")?;
                     }
                     if let Some(l) = s.level {
-                        writeln!(
-                            out,
-                            "  level:         {}",
-                            serde_json::to_value(l)?.as_str().unwrap_or("?")
-                        )?;
+                        writeln!(out, "  level:         {l}")?;
                     }
                     if let Some(c) = s.coverage {
-                        writeln!(
-                            out,
-                            "  coverage:      {}",
-                            serde_json::to_value(c)?.as_str().unwrap_or("?")
-                        )?;
+                        writeln!(out, "  coverage:      {c}")?;
                     }
-                    writeln!(
-                        out,
-                        "  modifications: {}",
-                        serde_json::to_value(s.modification_level)?
-                            .as_str()
-                            .unwrap_or("?")
-                    )?;
+                    writeln!(out, "  modifications: {}", s.modification_level)?;
                     if let Some(p) = s.certification {
                         writeln!(out, "  certification: DocMDP P={}", p.p_value())?;
                     }

@@ -56,6 +56,43 @@ pub enum PadesLevel {
     BLta,
 }
 
+impl PadesLevel {
+    /// The level's name as in reports: `B-B`, `B-T`, `B-LT`, `B-LTA`, or `none`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::NotPades => "none",
+            Self::BB => "B-B",
+            Self::BT => "B-T",
+            Self::BLt => "B-LT",
+            Self::BLta => "B-LTA",
+        }
+    }
+}
+
+impl std::fmt::Display for PadesLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Coverage {
+    /// `whole_file` or `earlier_revision`, as in reports.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::WholeFile => "whole_file",
+            Self::EarlierRevision => "earlier_revision",
+        }
+    }
+}
+
+impl std::fmt::Display for Coverage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Which part of the file a signature covers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -78,6 +115,24 @@ pub enum ModificationLevel {
     Allowed,
     /// Something that can change what the document shows or says.
     Illegal,
+}
+
+impl ModificationLevel {
+    /// `none`, `allowed` or `illegal`, as in reports.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Allowed => "allowed",
+            Self::Illegal => "illegal",
+        }
+    }
+}
+
+impl std::fmt::Display for ModificationLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// One object changed by a later update.
@@ -764,5 +819,34 @@ fn classify(
             "an object of the signed revision was replaced (hide-and-replace)".into(),
             false,
         ),
+    }
+}
+
+#[cfg(test)]
+mod names {
+    use super::{Coverage, ModificationLevel, PadesLevel};
+
+    #[test]
+    fn text_names_are_the_report_names() {
+        let json = |v: serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+        for l in [
+            PadesLevel::NotPades,
+            PadesLevel::BB,
+            PadesLevel::BT,
+            PadesLevel::BLt,
+            PadesLevel::BLta,
+        ] {
+            assert_eq!(l.to_string(), json(serde_json::to_value(l).unwrap()));
+        }
+        for c in [Coverage::WholeFile, Coverage::EarlierRevision] {
+            assert_eq!(c.to_string(), json(serde_json::to_value(c).unwrap()));
+        }
+        for m in [
+            ModificationLevel::None,
+            ModificationLevel::Allowed,
+            ModificationLevel::Illegal,
+        ] {
+            assert_eq!(m.to_string(), json(serde_json::to_value(m).unwrap()));
+        }
     }
 }
